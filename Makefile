@@ -1,0 +1,55 @@
+# Tutor: two commands matter, `make run` and `make test`. Everything else is a step they call.
+# Slow steps are cached: a venv is rebuilt only when its lock changes (its stamp is older than
+# the lock), the Rasa model only when the bot's files change (content hash, see tutor/botmodel.py),
+# the web bundle only when web/ sources or its npm lock change.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+RASA_VENV := .venv-rasa
+APP_PY := $(VENV)/bin/python
+WEB_BUNDLE := web/dist/chat.js
+
+.PHONY: run test setup venvs bot-model web migrate bench clean lint-bot rasa-test
+
+run: setup
+	$(APP_PY) -m tutor run
+
+test: setup
+	$(APP_PY) -m pytest
+
+setup: venvs web migrate bot-model
+
+venvs: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: requirements/app.lock.txt pyproject.toml
+	test -x $(APP_PY) || $(PYTHON) -m venv $(VENV)
+	$(APP_PY) -m pip install -q uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip install -q --python $(APP_PY) -r requirements/app.lock.txt
+	$(VENV)/bin/uv pip install -q --python $(APP_PY) --no-deps -e .
+	touch $@
+
+# Rasa 3.6 declares Python <3.11; its lock pins versions with 3.11 wheels (ARCHITECTURE.md, fact 1).
+$(RASA_VENV)/.installed: requirements/rasa.lock.txt
+	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+		--ignore-requires-python -r requirements/rasa.lock.txt
+	touch $@
+
+web: $(WEB_BUNDLE)
+
+$(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/*)
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(APP_PY) -m tutor migrate
+
+bot-model: venvs
+	$(APP_PY) -m tutor train-bot
+
+bench: setup
+	$(APP_PY) bench/hello_neuron_speed.py
+
+clean:
+	rm -rf $(VENV) $(RASA_VENV) web/node_modules web/dist var models

@@ -1,0 +1,91 @@
+"""Render a job's progress or result into the chat; run by Rasa on the worker's EXTERNAL_* intents.
+
+Custom payloads go out as json_message={"data": payload}: Rasa 3.6's socket.io channel emits
+`sio.emit(event, **json_message)`, so the socket client receives `payload` itself and the REST
+channel returns it under `custom.data` (ARCHITECTURE.md, fact 10).
+"""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from db import repository as repo
+from db.models import Job, JobStatus
+
+
+def _job_for(tracker: Tracker) -> Job | None:
+    ids = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "job_id"]
+    if not ids:
+        return None
+    with runtime.sessions()() as session:
+        job = repo.get_job(session, int(ids[0]))
+        if job is None or job.conversation_id != tracker.sender_id:
+            return None
+        return job
+
+
+def result_text(job: Job) -> str:
+    result = job.result or {}
+    metrics = result.get("metrics", {})
+    lines = [f"Job #{job.id} is done. {result.get('summary', '')}".strip()]
+    if "weight" in metrics:
+        lines.append(
+            f"weight = {metrics['weight']:.4f}, bias = {metrics['bias']:.4f}, "
+            f"prediction for x = 10: {metrics['prediction_x10']:.4f}, final loss "
+            f"{metrics['final_loss']:.3g}, trained in {metrics['train_seconds']:.2f} s."
+        )
+    labels = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "plot": "Loss plot"}
+    downloads = [f"[{labels.get(a['kind'], a['name'])}]({a['url']})" for a in result.get("artifacts", [])]
+    if downloads:
+        lines.append("Downloads: " + " · ".join(downloads))
+    return "\n".join(lines)
+
+
+class ActionJobProgress(Action):
+    def name(self) -> str:
+        return "action_job_progress"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        job = _job_for(tracker)
+        if job is None or job.status is not JobStatus.running:
+            return []
+        percent = round(job.progress * 100)
+        dispatcher.utter_message(
+            text=f"Job #{job.id} is running: {job.progress_note or 'working'} ({percent}%).",
+            json_message={"data": {"type": "progress", "job_id": job.id, "skill": job.skill,
+                                   "progress": job.progress, "note": job.progress_note}},
+        )
+        return []
+
+
+class ActionJobResult(Action):
+    def name(self) -> str:
+        return "action_job_result"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        job = _job_for(tracker)
+        if job is None:
+            return []
+        if job.status is JobStatus.succeeded:
+            result = job.result or {}
+            plot = next((a["url"] for a in result.get("artifacts", []) if a["kind"] == "plot"), None)
+            dispatcher.utter_message(text=result_text(job))
+            if plot:
+                dispatcher.utter_message(image=plot)
+            dispatcher.utter_message(json_message={"data": {
+                "type": "result", "job_id": job.id, "status": job.status.value,
+                "skill": result.get("skill"), "metrics": result.get("metrics", {}),
+                "artifacts": [{"kind": a["kind"], "url": a["url"], "name": a["name"],
+                               "size_bytes": a["size_bytes"]} for a in result.get("artifacts", [])],
+            }})
+        elif job.status is JobStatus.failed:
+            dispatcher.utter_message(
+                text=f"Job #{job.id} didn't finish. {job.error}",
+                json_message={"data": {"type": "result", "job_id": job.id, "status": "failed",
+                                       "skill": job.skill, "error": job.error}},
+            )
+        return []

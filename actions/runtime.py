@@ -1,0 +1,18 @@
+"""The action server's shared resources, made on first use (rasa_sdk imports actions at start)."""
+
+from functools import lru_cache
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_engine, make_session_factory
+from tutor.settings import Settings
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings()
+
+
+@lru_cache(maxsize=1)
+def sessions() -> sessionmaker[Session]:
+    return make_session_factory(make_engine(settings().db_url))

@@ -1,0 +1,18 @@
+"""create_app(settings): the FastAPI app. Engines and folders are made here, not at import."""
+
+from fastapi import FastAPI
+
+from api.routes import artifacts, chat, health
+from db.engine import make_engine, make_session_factory
+from tutor.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="Tutor API", version="0.1.0")
+    app.state.settings = settings
+    app.state.sessions = make_session_factory(make_engine(settings.db_url))
+    app.include_router(health.router)
+    app.include_router(artifacts.router)
+    app.include_router(chat.router)
+    return app

@@ -1,0 +1,1 @@
+"""Tutor's SQL database: models, engine factory, repository functions and Alembic migrations."""

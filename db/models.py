@@ -1,0 +1,97 @@
+"""SQLAlchemy 2 models: learners, jobs and the artifacts jobs produce.
+
+A learner is one identity on one channel (Slack user, widget session); jobs hang off learners so
+"progress in SQL" is the learner's trainings and their files.
+"""
+
+import enum
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_public_id() -> str:
+    """Unguessable id for URLs, so one learner cannot walk another's artifacts by number."""
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class JobStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learner_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    jobs: Mapped[list["Job"]] = relationship(back_populates="learner")
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    # Rasa's sender id: where progress and the result are pushed.
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    skill: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[JobStatus] = mapped_column(
+        Enum(JobStatus, name="job_status", native_enum=False, length=16),
+        default=JobStatus.queued,
+        index=True,
+    )
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    progress_note: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    # Plain-language text shown to the learner when the job fails.
+    error: Mapped[str | None] = mapped_column(Text)
+    # Technical detail (traceback) for staff; never shown in chat.
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set once the result reached the learner's chat; unset means a push is still owed.
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    learner: Mapped[Learner] = relationship(back_populates="jobs")
+    artifacts: Mapped[list["Artifact"]] = relationship(back_populates="job", order_by="Artifact.id")
+
+
+class Artifact(Base):
+    __tablename__ = "artifacts"
+    __table_args__ = (UniqueConstraint("job_id", "path", name="uq_artifact_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    # plot | tflite | tfjs | ...
+    kind: Mapped[str] = mapped_column(String(32))
+    # Path relative to the job's artifact folder, e.g. "tfjs/model.json".
+    path: Mapped[str] = mapped_column(String(512))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    job: Mapped[Job] = relationship(back_populates="artifacts")

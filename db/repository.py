@@ -1,0 +1,156 @@
+"""Repository functions: the only code that writes SQL for learners, jobs and artifacts.
+
+Every function takes a Session and commits nothing itself except `claim_next_job`, whose
+atomic UPDATE is the point (see its docstring). Callers own the transaction.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Artifact, Job, JobStatus, Learner, utcnow
+from db.states import check_transition
+
+
+def get_or_create_learner(session: Session, channel: str, external_id: str) -> Learner:
+    learner = session.scalar(
+        select(Learner).where(Learner.channel == channel, Learner.external_id == external_id)
+    )
+    if learner is None:
+        learner = Learner(channel=channel, external_id=external_id)
+        session.add(learner)
+        session.flush()
+    return learner
+
+
+def create_job(
+    session: Session, learner: Learner, conversation_id: str, skill: str, params: dict
+) -> Job:
+    job = Job(learner=learner, conversation_id=conversation_id, skill=skill, params=params)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, job_id: int) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def get_job_by_public_id(session: Session, public_id: str) -> Job | None:
+    return session.scalar(select(Job).where(Job.public_id == public_id))
+
+
+def count_jobs(session: Session) -> int:
+    return session.scalar(select(func.count(Job.id))) or 0
+
+
+def claim_next_job(session: Session, worker_id: str) -> Job | None:
+    """Move the oldest queued job to running for this worker, or return None.
+
+    The UPDATE re-checks `status = 'queued'` on the row it changes, so when two workers race for
+    the same row only one UPDATE matches it (SQLite serialises writers; PostgreSQL re-evaluates
+    the WHERE clause after the first writer commits). The loser sees rowcount 0 and tries again.
+    """
+    while True:
+        candidate = session.scalar(
+            select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.id).limit(1)
+        )
+        if candidate is None:
+            session.rollback()
+            return None
+        now = utcnow()
+        claimed = session.execute(
+            update(Job)
+            .where(Job.id == candidate, Job.status == JobStatus.queued)
+            .values(
+                status=JobStatus.running,
+                worker_id=worker_id,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
+        if claimed == 1:
+            job = session.get(Job, candidate, populate_existing=True)
+            return job
+
+
+def set_status(session: Session, job: Job, status: JobStatus, **fields) -> Job:
+    """Change a job's status through the state machine, stamping finished jobs."""
+    check_transition(job.status, status)
+    job.status = status
+    for name, value in fields.items():
+        setattr(job, name, value)
+    if status in (JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled):
+        job.finished_at = utcnow()
+    return job
+
+
+def record_progress(session: Session, job: Job, fraction: float, note: str) -> Job:
+    job.progress = max(0.0, min(1.0, fraction))
+    job.progress_note = note
+    job.heartbeat_at = utcnow()
+    return job
+
+
+def add_artifact(
+    session: Session, job: Job, kind: str, path: str, content_type: str, size_bytes: int
+) -> Artifact:
+    artifact = Artifact(
+        job=job, kind=kind, path=path, content_type=content_type, size_bytes=size_bytes
+    )
+    session.add(artifact)
+    session.flush()
+    return artifact
+
+
+def find_artifact(session: Session, job_public_id: str, path: str) -> Artifact | None:
+    return session.scalar(
+        select(Artifact)
+        .join(Job)
+        .where(Job.public_id == job_public_id, Artifact.path == path)
+    )
+
+
+def recover_stale_jobs(
+    session: Session, stale_after: timedelta, max_attempts: int, now: datetime | None = None
+) -> list[Job]:
+    """Requeue (or fail, after max_attempts) running jobs whose worker stopped beating.
+
+    Returns the jobs that were failed, so the caller can tell their learners.
+    """
+    now = now or utcnow()
+    stale = session.scalars(
+        select(Job).where(Job.status == JobStatus.running, Job.heartbeat_at < now - stale_after)
+    ).all()
+    failed = []
+    for job in stale:
+        if job.attempts >= max_attempts:
+            set_status(
+                session,
+                job,
+                JobStatus.failed,
+                error="The training stopped because its worker shut down. Please ask me again.",
+                error_detail=f"worker {job.worker_id} stopped beating during attempt {job.attempts}",
+            )
+            failed.append(job)
+        else:
+            set_status(session, job, JobStatus.queued, worker_id=None)
+    return failed
+
+
+def jobs_owing_notification(session: Session) -> list[Job]:
+    """Finished jobs whose result has not reached the learner yet (e.g. Rasa was down)."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(
+                Job.status.in_([JobStatus.succeeded, JobStatus.failed]),
+                Job.notified_at.is_(None),
+            )
+            .order_by(Job.id)
+        )
+    )

@@ -1,0 +1,37 @@
+"""Push a job's progress or result into the learner's chat through Rasa's external events.
+
+`POST /conversations/{id}/trigger_intent?output_channel=latest` with an EXTERNAL_* intent makes
+Rasa run the matching action (actions/job_updates.py), whose messages go to the channel the
+learner last used. The job id travels as an entity; the action reads the rest from the database.
+"""
+
+import logging
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTENT = "EXTERNAL_job_progress"
+RESULT_INTENT = "EXTERNAL_job_result"
+
+
+class RasaNotifier:
+    def __init__(self, rasa_url: str, timeout: float = 10.0):
+        self._client = httpx.Client(base_url=rasa_url, timeout=timeout)
+
+    def trigger(self, conversation_id: str, intent: str, job_id: int) -> bool:
+        """True when Rasa accepted the event; False (logged) when it could not be reached."""
+        try:
+            response = self._client.post(
+                f"/conversations/{conversation_id}/trigger_intent",
+                params={"output_channel": "latest"},
+                json={"name": intent, "entities": {"job_id": job_id}},
+            )
+            response.raise_for_status()
+            return True
+        except httpx.HTTPError as exc:
+            log.warning("could not push %s for job %s to Rasa: %s", intent, job_id, exc)
+            return False
+
+    def close(self) -> None:
+        self._client.close()

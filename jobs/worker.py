@@ -1,0 +1,176 @@
+"""The worker: claims queued jobs, runs their skill, stores artifacts and tells the learner.
+
+Keeps TensorFlow imported and warm (one tiny training at start-up traces the kernels), so a
+learner's y = 2x - 1 takes well under a second of training. Several workers may share one
+database: `claim_next_job` hands each job to exactly one of them.
+"""
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+from db import repository as repo
+from db.engine import make_engine, make_session_factory
+from db.models import Job, JobStatus, utcnow
+from jobs import artifacts, registry
+from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
+from skills.base import SkillError
+from tutor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED_FAILURE = (
+    "Sorry, the training crashed on my side. Nothing you did caused it, and it has been "
+    "logged for the course staff. You can ask me to train again."
+)
+
+
+class Worker:
+    def __init__(self, settings: Settings, notifier: RasaNotifier | None = None,
+                 worker_id: str | None = None):
+        self.settings = settings
+        self.engine = make_engine(settings.db_url)
+        self.sessions = make_session_factory(self.engine)
+        self.notifier = notifier or RasaNotifier(settings.rasa_url)
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = threading.Event()
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Import TensorFlow and trace the training loop once, before the first learner waits."""
+        import tempfile
+
+        from skills import hello_neuron
+
+        model = hello_neuron.build_model()
+        xs, ys = hello_neuron.Params().data()
+        hello_neuron.train(model, xs, ys, epochs=5, learning_rate=0.01)
+        with tempfile.TemporaryDirectory() as tmp:
+            from skills import exporting
+
+            exporting.to_tfjs(model, Path(tmp) / "tfjs")
+
+    def recover(self) -> None:
+        """Requeue jobs a dead worker left running, and deliver results nobody was told about."""
+        with self.sessions() as session:
+            failed = repo.recover_stale_jobs(
+                session,
+                timedelta(seconds=self.settings.job_stale_seconds),
+                self.settings.job_max_attempts,
+            )
+            session.commit()
+        for job in failed:
+            log.warning("job %s failed after its worker died", job.id)
+        self.deliver_owed_results()
+
+    def deliver_owed_results(self) -> None:
+        with self.sessions() as session:
+            for job in repo.jobs_owing_notification(session):
+                self._push_result(session, job)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        log.info("worker %s waiting for jobs", self.worker_id)
+        while not self.stopping.is_set():
+            if not self.run_once():
+                self.stopping.wait(self.settings.worker_poll_seconds)
+
+    def run_once(self) -> bool:
+        """Claim and run one job; False when the queue was empty."""
+        with self.sessions() as session:
+            job = repo.claim_next_job(session, self.worker_id)
+            if job is None:
+                return False
+            self._run(session, job)
+        return True
+
+    def _run(self, session, job: Job) -> None:
+        log.info("job %s (%s) started", job.id, job.skill)
+        repo.record_progress(session, job, 0.0, "starting")
+        session.commit()
+        self.notifier.trigger(job.conversation_id, PROGRESS_INTENT, job.id)
+        last_push = time.monotonic()
+
+        def progress(fraction: float, note: str) -> None:
+            nonlocal last_push
+            repo.record_progress(session, job, fraction, note)
+            session.commit()
+            now = time.monotonic()
+            if now - last_push >= self.settings.progress_min_interval and fraction < 1.0:
+                last_push = now
+                self.notifier.trigger(job.conversation_id, PROGRESS_INTENT, job.id)
+
+        out_dir = artifacts.job_dir(self.settings, job.public_id)
+        try:
+            skill = registry.get(job.skill).load()
+            result = skill.run(skill.Params.model_validate(job.params), out_dir, progress)
+            self._store_result(session, job, result, out_dir)
+            repo.set_status(session, job, JobStatus.succeeded, progress=1.0)
+        except SkillError as exc:
+            session.rollback()
+            repo.set_status(session, job, JobStatus.failed, error=str(exc),
+                            error_detail=traceback.format_exc())
+        except Exception as exc:  # a crashed job must still reach the learner
+            log.exception("job %s crashed", job.id)
+            session.rollback()
+            repo.set_status(session, job, JobStatus.failed, error=UNEXPECTED_FAILURE,
+                            error_detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        session.commit()
+        log.info("job %s %s", job.id, job.status.value)
+        self._push_result(session, job)
+
+    def _store_result(self, session, job: Job, result, out_dir: Path) -> None:
+        stored = []
+        for item in result.artifacts:
+            for path in [item.path, *item.extra_files]:
+                rel = path.relative_to(out_dir).as_posix()
+                repo.add_artifact(session, job, item.kind if path == item.path else f"{item.kind}-part",
+                                  rel, artifacts.content_type(path), path.stat().st_size)
+            rel = item.path.relative_to(out_dir).as_posix()
+            stored.append({
+                "kind": item.kind,
+                "name": item.path.name,
+                "url": artifacts.url(self.settings, job.public_id, rel),
+                "size_bytes": sum(p.stat().st_size for p in [item.path, *item.extra_files]),
+            })
+        job.result = {
+            "skill": result.skill,
+            "metrics": result.metrics,
+            "artifacts": stored,
+            "summary": result.summary,
+        }
+
+    def _push_result(self, session, job: Job) -> None:
+        if self.notifier.trigger(job.conversation_id, RESULT_INTENT, job.id):
+            job.notified_at = utcnow()
+            session.commit()
+
+    def stop(self, *_args) -> None:
+        self.stopping.set()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    settings = Settings()
+    worker = Worker(settings)
+    signal.signal(signal.SIGTERM, worker.stop)
+    signal.signal(signal.SIGINT, worker.stop)
+    started = time.perf_counter()
+    worker.warm_up()
+    log.info("TensorFlow warm in %.1f s", time.perf_counter() - started)
+    worker.recover()
+    worker.run_forever()
+    worker.notifier.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The book's models as plain, framework-free skills: `run(params, progress) -> SkillResult`."""

@@ -1,0 +1,1 @@
+"""Tutor's process-level plumbing: settings, the service supervisor and the CLI."""

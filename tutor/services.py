@@ -1,0 +1,55 @@
+"""The four Tutor services as command lines: one definition for `make run`, the end-to-end tests
+and the docker-compose check (tests/tutor/test_compose.py)."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.settings import ROOT, Settings
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    argv: list[str]
+    # How the supervisor knows it is up: an HTTP URL answering 200, or a line in its log.
+    ready_url: str | None = None
+    ready_log: str | None = None
+
+
+def rasa_argv(settings: Settings, model: Path) -> list[str]:
+    return [
+        str(settings.rasa_venv / "bin" / "rasa"), "run",
+        "--model", str(model),
+        "--enable-api",
+        "--cors", "*",
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+        "--credentials", str(settings.bot_dir / "credentials.yml"),
+        "--endpoints", str(settings.bot_dir / "endpoints.yml"),
+    ]
+
+
+def app_argv(name: str, settings: Settings) -> list[str]:
+    """Commands run in the app venv; the same module invocations appear in docker-compose.yml."""
+    python = sys.executable
+    return {
+        "actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
+        "worker": [python, "-m", "jobs.worker"],
+        "api": [python, "-m", "uvicorn", "api.main:create_app", "--factory",
+                "--host", settings.host, "--port", str(settings.api_port)],
+    }[name]
+
+
+def services(settings: Settings, model: Path) -> list[Service]:
+    base = f"http://{settings.host}"
+    return [
+        Service("actions", app_argv("actions", settings),
+                ready_url=f"{base}:{settings.actions_port}/health"),
+        Service("worker", app_argv("worker", settings), ready_log="waiting for jobs"),
+        Service("api", app_argv("api", settings), ready_url=f"{base}:{settings.api_port}/health"),
+        Service("rasa", rasa_argv(settings, model), ready_url=f"{base}:{settings.rasa_port}/status"),
+    ]
+
+
+WORKDIR = ROOT

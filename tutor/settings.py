@@ -1,0 +1,103 @@
+"""One settings object for every Tutor service.
+
+Each process (Rasa's env, action server, worker, API, supervisor) builds `Settings()` from the
+same environment variables, so a value set once for `make run` reaches all of them. Nothing here
+touches the disk or network: folders and engines are made by the factories that take a Settings.
+"""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TUTOR_", extra="ignore")
+
+    # Where runtime files live (SQLite databases, artifacts, logs).
+    var_dir: Path = ROOT / "var"
+    # Selects the database; default is a SQLite file under var_dir.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "TUTOR_DATABASE_URL")
+    )
+
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    api_port: int = 8000
+    # Base of every URL a learner sees (artifact downloads, the chat page).
+    public_base_url: str = "http://localhost:8000"
+    # Where the browser reaches Rasa's socket.io channel; default derives from rasa_port.
+    rasa_public_url: str | None = None
+
+    bot_dir: Path = ROOT / "bot"
+    models_dir: Path = ROOT / "models"
+    web_dir: Path = ROOT / "web"
+    rasa_venv: Path = ROOT / ".venv-rasa"
+
+    # Rasa's SQL tracker store URL. Rasa runs its own SQLAlchemy 1.4, so by default it gets its
+    # own SQLite file; in compose it shares PostgreSQL (its `events` table does not clash).
+    tracker_url: str | None = None
+
+    worker_poll_seconds: float = Field(default=0.2, gt=0)
+    # At most one progress message per this many seconds (the issue's limit).
+    progress_min_interval: float = Field(default=2.0, ge=0)
+    # A running job with no heartbeat for this long belonged to a worker that died.
+    job_stale_seconds: float = Field(default=120.0, gt=0)
+    # How many times a job orphaned by a dead worker is retried before it is failed.
+    job_max_attempts: int = Field(default=2, ge=1)
+
+    @cached_property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'tutor.db'}"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.var_dir / "artifacts"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def chat_socket_url(self) -> str:
+        return self.rasa_public_url or f"http://localhost:{self.rasa_port}"
+
+    @property
+    def tracker_store_url(self) -> str:
+        return self.tracker_url or f"sqlite:///{self.var_dir / 'rasa_tracker.db'}"
+
+    def artifact_url(self, *parts: str) -> str:
+        """Absolute download URL for a file under the artifacts route."""
+        return "/".join([self.public_base_url.rstrip("/"), "artifacts", *parts])
+
+    def child_env(self) -> dict[str, str]:
+        """Environment that makes a child process build the same Settings.
+
+        Rasa's endpoints.yml reads the un-prefixed names (ACTION_ENDPOINT_URL, TRACKER_URL).
+        """
+        return {
+            "TUTOR_VAR_DIR": str(self.var_dir),
+            "DATABASE_URL": self.db_url,
+            "TUTOR_HOST": self.host,
+            "TUTOR_RASA_PORT": str(self.rasa_port),
+            "TUTOR_ACTIONS_PORT": str(self.actions_port),
+            "TUTOR_API_PORT": str(self.api_port),
+            "TUTOR_PUBLIC_BASE_URL": self.public_base_url,
+            "TUTOR_RASA_PUBLIC_URL": self.chat_socket_url,
+            "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
+            "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
+            "ACTION_ENDPOINT_URL": self.action_endpoint_url,
+            "TRACKER_URL": self.tracker_store_url,
+        }
