@@ -44,18 +44,14 @@ class Worker:
     # --- start-up -------------------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Import TensorFlow and trace the training loop once, before the first learner waits."""
+        """Run a tiny hello-neuron job end to end (train, plot, TFLite, LiteRT, TF.js) once, so
+        the first learner does not pay for imports, tracing and converter start-up."""
         import tempfile
 
         from skills import hello_neuron
 
-        model = hello_neuron.build_model()
-        xs, ys = hello_neuron.Params().data()
-        hello_neuron.train(model, xs, ys, epochs=5, learning_rate=0.01)
         with tempfile.TemporaryDirectory() as tmp:
-            from skills import exporting
-
-            exporting.to_tfjs(model, Path(tmp) / "tfjs")
+            hello_neuron.run(hello_neuron.Params(epochs=5), Path(tmp))
 
     def recover(self) -> None:
         """Requeue jobs a dead worker left running, and deliver results nobody was told about."""
