@@ -4,6 +4,7 @@ tf_keras (Keras 2), not Keras 3: the TF.js layers format only loads Keras 2 JSON
 (ARCHITECTURE.md, fact 4). LiteRT's interpreter replaces the deprecated tf.lite.Interpreter.
 """
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,9 @@ def run_tflite(path: Path, inputs: np.ndarray) -> np.ndarray:
 
 def to_tfjs(model, folder: Path) -> tuple[Path, list[Path]]:
     """Write a TF.js layers model; returns model.json and its weight shard files."""
+    # tensorflowjs imports TF Decision Forests, whose welcome banner imports IPython whenever
+    # stdout is not a plain file (pytest, some log wrappers) and crashes without it.
+    os.environ.setdefault("TFDF_DISABLE_WELCOME_MESSAGE", "1")
     import tensorflowjs
 
     folder.mkdir(parents=True, exist_ok=True)

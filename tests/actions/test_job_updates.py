@@ -1,0 +1,71 @@
+from actions.job_updates import ActionJobProgress, ActionJobResult
+from db import repository as repo
+from db.models import JobStatus
+from tests.actions.conftest import tracker_for
+
+
+def _job(sessions, status=JobStatus.running, **fields):
+    with sessions() as s:
+        learner = repo.get_or_create_learner(s, "socketio", "learner-1")
+        job = repo.create_job(s, learner, "learner-1", "hello_neuron", {})
+        s.commit()
+        repo.claim_next_job(s, "w")
+        job = repo.get_job(s, job.id)
+        if status is not JobStatus.running:
+            repo.set_status(s, job, status, **fields)
+        else:
+            repo.record_progress(s, job, 0.4, "epoch 200/500, loss 0.01")
+        s.commit()
+        return job.id
+
+
+def _external(intent, job_id, sender="learner-1"):
+    return tracker_for(f"EXTERNAL: {intent}", sender=sender, intent=intent,
+                       entities=[{"entity": "job_id", "value": job_id}])
+
+
+RESULT = {
+    "skill": "hello_neuron",
+    "summary": "After 500 epochs the neuron learned y = 1.998x - 0.994.",
+    "metrics": {"weight": 1.998, "bias": -0.994, "prediction_x10": 18.98,
+                "final_loss": 2e-5, "train_seconds": 0.3},
+    "artifacts": [
+        {"kind": "plot", "name": "loss.png", "url": "http://h/artifacts/p/loss.png", "size_bytes": 9},
+        {"kind": "tflite", "name": "m.tflite", "url": "http://h/artifacts/p/m.tflite", "size_bytes": 9},
+    ],
+}
+
+
+def test_job_progress_renders_percent_and_a_progress_payload(action_db, dispatcher):
+    job_id = _job(action_db)
+    ActionJobProgress().run(dispatcher, _external("EXTERNAL_job_progress", job_id), {})
+    (message,) = dispatcher.messages
+    assert "40%" in message["text"] and "epoch 200/500" in message["text"]
+    assert message["custom"]["data"]["type"] == "progress"
+    assert message["custom"]["data"]["progress"] == 0.4
+
+
+def test_job_result_sends_text_plot_image_and_the_result_payload(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    text, image, custom = dispatcher.messages
+    assert "weight = 1.9980" in text["text"] and "[TFLite model](http://h/artifacts/p/m.tflite)" in text["text"]
+    assert image["image"] == "http://h/artifacts/p/loss.png"
+    payload = custom["custom"]["data"]
+    assert payload["type"] == "result" and payload["skill"] == "hello_neuron"
+    assert payload["metrics"]["prediction_x10"] == 18.98
+    assert [a["kind"] for a in payload["artifacts"]] == ["plot", "tflite"]
+
+
+def test_job_result_of_a_failed_job_gives_the_plain_error_not_a_trace(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.failed, error="The loss blew up.", error_detail="Traceback ...")
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    (message,) = dispatcher.messages
+    assert "didn't finish. The loss blew up." in message["text"]
+    assert "Traceback" not in message["text"]
+
+
+def test_job_updates_ignore_a_job_from_another_conversation(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id, sender="intruder"), {})
+    assert dispatcher.messages == []

@@ -1,0 +1,133 @@
+"""The worker against a real database and TensorFlow, pushing to a local fake Rasa."""
+
+import pytest
+
+from db import repository as repo
+from db.models import JobStatus
+from jobs import registry
+from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
+from jobs.worker import UNEXPECTED_FAILURE, Worker
+from tests.jobs.fake_rasa import FakeRasa
+
+
+@pytest.fixture
+def rasa():
+    fake = FakeRasa()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def make_worker(make_settings, rasa):
+    def _make(**overrides):
+        settings = make_settings(**overrides)
+        from db.migrate import upgrade
+
+        upgrade(settings.db_url)
+        return Worker(settings, RasaNotifier(rasa.url), worker_id="test-worker")
+
+    return _make
+
+
+def _queue(worker, skill="hello_neuron", params=None, conversation="conv-1"):
+    with worker.sessions() as s:
+        learner = repo.get_or_create_learner(s, "socketio", conversation)
+        job = repo.create_job(s, learner, conversation, skill, params or {})
+        s.commit()
+        return job.id
+
+
+def _job(worker, job_id):
+    with worker.sessions() as s:
+        job = repo.get_job(s, job_id)
+        job.artifacts  # load while the session is open
+        return job
+
+
+@pytest.mark.slow
+def test_worker_runs_jobs_queued_before_it_started_and_pushes_progress_then_result(make_worker, rasa):
+    probe = make_worker()
+    first, second = _queue(probe), _queue(probe, params={"epochs": 50})
+    # a worker that starts after the jobs were queued; a long interval keeps pushes predictable
+    worker = make_worker(progress_min_interval=60)
+    assert worker.run_once() and worker.run_once() and not worker.run_once()
+
+    job = _job(worker, first)
+    assert job.status is JobStatus.succeeded and job.notified_at is not None
+    assert job.result["metrics"]["weight"] == pytest.approx(2.0, abs=0.1)
+    kinds = {a.kind for a in job.artifacts}
+    assert kinds == {"plot", "tflite", "tfjs", "tfjs-part"}
+    for artifact in job.artifacts:
+        assert (worker.settings.artifacts_dir / job.public_id / artifact.path).stat().st_size == artifact.size_bytes
+    urls = [a["url"] for a in job.result["artifacts"]]
+    assert all(u.startswith("http://localhost:8000/artifacts/" + job.public_id) for u in urls)
+    assert _job(worker, second).result["metrics"]["epochs"] == 50
+
+    assert rasa.intents() == [PROGRESS_INTENT, RESULT_INTENT, PROGRESS_INTENT, RESULT_INTENT]
+    assert rasa.calls[1]["entities"] == {"job_id": first}
+    assert rasa.calls[1]["conversation"] == "conv-1"
+    assert rasa.calls[1]["query"] == {"output_channel": ["latest"]}
+
+
+@pytest.mark.slow
+def test_worker_sends_at_most_one_progress_push_per_interval(make_worker, rasa):
+    throttled = make_worker(progress_min_interval=60)
+    _queue(throttled, params={"epochs": 500})
+    throttled.run_once()
+    assert rasa.intents().count(PROGRESS_INTENT) == 1  # only "started"
+
+    rasa.calls.clear()
+    unthrottled = make_worker(progress_min_interval=0)
+    _queue(unthrottled, params={"epochs": 500})
+    unthrottled.run_once()
+    # started + one per 100-epoch chunk except the last (the result follows at once)
+    assert rasa.intents().count(PROGRESS_INTENT) == 5
+
+
+def test_worker_marks_a_crashing_job_failed_and_tells_the_learner_plainly(make_worker, rasa, monkeypatch):
+    monkeypatch.setitem(registry.SKILLS, "crasher",
+                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    worker = make_worker()
+    job_id = _queue(worker, skill="crasher")
+    worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.failed
+    assert job.error == UNEXPECTED_FAILURE and "Traceback" not in job.error
+    assert "ZeroDivisionError: boom inside the skill" in job.error_detail
+    assert rasa.intents()[-1] == RESULT_INTENT and job.notified_at is not None
+
+
+@pytest.mark.slow
+def test_worker_passes_a_skill_error_to_the_learner_as_written(make_worker):
+    worker = make_worker()
+    job_id = _queue(worker, params={"learning_rate": 1.0})
+    worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.failed
+    assert "learning rate 1 is too big" in job.error
+
+
+def test_worker_delivers_results_owed_while_rasa_was_down(make_worker, rasa, monkeypatch):
+    monkeypatch.setitem(registry.SKILLS, "crasher",
+                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    worker = make_worker()
+    rasa.status = 503
+    job_id = _queue(worker, skill="crasher")
+    worker.run_once()
+    assert _job(worker, job_id).notified_at is None
+    rasa.status = 200
+    worker.recover()  # what a (re)starting worker does
+    assert _job(worker, job_id).notified_at is not None
+    assert rasa.intents() == [RESULT_INTENT]
+
+
+def test_worker_recover_requeues_a_job_orphaned_by_a_dead_worker(make_worker):
+    worker = make_worker(job_stale_seconds=0.01)
+    job_id = _queue(worker)
+    with worker.sessions() as s:
+        repo.claim_next_job(s, "dead-worker")
+    import time
+
+    time.sleep(0.05)
+    worker.recover()
+    assert _job(worker, job_id).status is JobStatus.queued
