@@ -50,6 +50,7 @@ bot-model: venvs
 
 bench: setup
 	$(APP_PY) bench/hello_neuron_speed.py
+	$(APP_PY) bench/chat_latency.py
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) web/node_modules web/dist var models

@@ -22,36 +22,39 @@ def cmd_train_bot(settings: Settings) -> None:
     print(f"Rasa model {'trained' if trained else 'up to date'}: {model.name}")
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def cmd_run(settings: Settings) -> None:
+    """Start every service, print where to chat, and stop them all on Ctrl-C or SIGTERM."""
     from tutor.supervisor import ServiceFailed, Stack
 
     stack = Stack(settings)
     started = time.monotonic()
-    print("Starting Tutor (Rasa, actions, worker, API)...", flush=True)
-    stop = {"now": False}
-
-    def request_stop(*_):
-        stop["now"] = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # Explicit for SIGINT too: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    print("Starting Tutor (Rasa, action server, worker, API)...", flush=True)
     try:
         stack.start()
         print(f"\nTutor is ready in {time.monotonic() - started:.1f} s. "
               f"Chat at {settings.public_base_url}/\n"
               f"Rasa REST: {settings.rasa_url}/webhooks/rest/webhook  Logs: {settings.logs_dir}\n"
               "Press Ctrl-C to stop.", flush=True)
-        while not stop["now"]:
+        while True:
             for name in stack.procs:
                 stack.check_alive(name)
             time.sleep(0.5)
-    except ServiceFailed as exc:
-        print(f"Tutor stopped: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
+        print("\nStopping Tutor...", flush=True)
         stack.stop()
+        print("Stopped.")
+    except ServiceFailed as exc:
+        stack.stop()
+        print(f"Tutor stopped: {exc}", file=sys.stderr)
         sys.exit(1)
-    print("\nStopping Tutor...", flush=True)
-    stack.stop()
-    print("Stopped.")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -68,4 +68,6 @@ class Learner:
                 return got
 
     def close(self) -> None:
-        self.sio.disconnect()
+        # disconnect() would wait for the pending long-poll GET, which Rasa's server holds open
+        # for up to its ping timeout; send the close packet and let the daemon reader go.
+        self.sio.eio.disconnect(abort=True)

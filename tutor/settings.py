@@ -24,6 +24,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "TUTOR_DATABASE_URL")
     )
 
+    # Interface the services bind to (0.0.0.0 in containers).
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     actions_port: int = 5055
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8000"
     # Where the browser reaches Rasa's socket.io channel; default derives from rasa_port.
     rasa_public_url: str | None = None
+    # Where services reach each other (service names in compose); default: host and port.
+    rasa_server_url: str | None = None
+    action_server_url: str | None = None
 
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
@@ -64,11 +68,16 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_server_url or f"http://{self._reachable_host}:{self.rasa_port}"
 
     @property
     def action_endpoint_url(self) -> str:
-        return f"http://{self.host}:{self.actions_port}/webhook"
+        base = self.action_server_url or f"http://{self._reachable_host}:{self.actions_port}"
+        return f"{base}/webhook"
+
+    @property
+    def _reachable_host(self) -> str:
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
 
     @property
     def chat_socket_url(self) -> str:
@@ -96,6 +105,7 @@ class Settings(BaseSettings):
             "TUTOR_API_PORT": str(self.api_port),
             "TUTOR_PUBLIC_BASE_URL": self.public_base_url,
             "TUTOR_RASA_PUBLIC_URL": self.chat_socket_url,
+            "TUTOR_RASA_SERVER_URL": self.rasa_url,
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,

@@ -4,8 +4,10 @@ Used by `python -m tutor run` and by the end-to-end tests (with free ports and a
 var_dir), so the tests boot exactly what a learner runs.
 """
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -16,6 +18,13 @@ from db.migrate import upgrade
 from tutor.botmodel import ensure_model, rasa_env
 from tutor.services import WORKDIR, Service, services
 from tutor.settings import Settings
+
+
+def free_port() -> int:
+    """A TCP port free right now on loopback (for tests and benches that boot their own stack)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class ServiceFailed(RuntimeError):
@@ -29,9 +38,15 @@ class Stack:
         self.procs: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
 
+    @property
+    def pidfile(self) -> Path:
+        return self.settings.var_dir / "services.pids"
+
     def prepare(self) -> None:
         for folder in (self.settings.var_dir, self.settings.logs_dir, self.settings.artifacts_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        self.stop_leftovers()
+        self.check_ports_free()
         upgrade(self.settings.db_url)
         if self.model is None:
             self.model, _ = ensure_model(self.settings)
@@ -48,6 +63,7 @@ class Stack:
                     service.argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=WORKDIR,
                     start_new_session=True,  # Ctrl-C reaches the supervisor, which stops them in order
                 )
+        self.pidfile.write_text(json.dumps({n: p.pid for n, p in self.procs.items()}))
         try:
             self.wait_ready(timeout)
         except BaseException:
@@ -85,6 +101,34 @@ class Stack:
             tail = self.logs[name].read_text(errors="replace")[-3000:]
             raise ServiceFailed(f"{name} exited with code {code}. Last log lines:\n{tail}")
 
+    def stop_leftovers(self) -> None:
+        """Stop services a previous supervisor on this var_dir started and never stopped (it was
+        killed). Its children run in their own sessions, so they outlive it."""
+        if not self.pidfile.exists():
+            return
+        for pid in json.loads(self.pidfile.read_text()).values():
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            for _ in range(50):
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
+        self.pidfile.unlink()
+
+    def check_ports_free(self) -> None:
+        s = self.settings
+        ports = [("Rasa", s.rasa_port, "TUTOR_RASA_PORT"), ("action", s.actions_port, "TUTOR_ACTIONS_PORT"),
+                 ("API", s.api_port, "TUTOR_API_PORT")]
+        for label, port, variable in ports:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    raise ServiceFailed(f"port {port} for the {label} server is already in use. "
+                                        f"Stop what uses it, or set {variable} to another port.")
+
     def stop(self, grace: float = 15.0) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:
@@ -96,6 +140,7 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        self.pidfile.unlink(missing_ok=True)
 
     def __enter__(self) -> "Stack":
         return self.start()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import free_port
+from tutor.supervisor import free_port
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,17 @@
+# One image for the app services (actions, worker, api, migrate); Rasa uses rasa/rasa:3.6.21.
+FROM python:3.11.7-slim
+ENV PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 TF_USE_LEGACY_KERAS=1
+WORKDIR /app
+COPY requirements/app.lock.txt requirements/app.lock.txt
+RUN pip install --no-cache-dir uv==0.13.9 \
+ && uv pip install --system --no-cache -r requirements/app.lock.txt
+COPY pyproject.toml README.md ./
+COPY tutor tutor
+COPY db db
+COPY jobs jobs
+COPY skills skills
+COPY actions actions
+COPY api api
+COPY web/src web/src
+COPY web/dist web/dist
+RUN uv pip install --system --no-deps -e .

@@ -1,0 +1,81 @@
+"""docker-compose.yml stays true to `make run`: same services, commands, ports and variables.
+
+No Docker engine runs here (ARCHITECTURE.md, fact 12), so this checks the file statically
+against tutor/services.py and tutor/settings.py.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tutor.services import app_argv, rasa_argv, services
+from tutor.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+@pytest.fixture(scope="module")
+def compose_settings(compose, monkeypatch_module):
+    for key, value in compose["api"]["environment"].items():
+        monkeypatch_module.setenv(key, str(value))
+    return Settings(bot_dir=Path("/app/bot"))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_compose_runs_every_service_make_run_starts(compose):
+    started = {s.name for s in services(Settings(), Path("model.tar.gz"))}
+    assert started <= set(compose)
+    assert {"postgres", "migrate"} <= set(compose)
+
+
+@pytest.mark.parametrize("name", ["actions", "worker", "api"])
+def test_compose_app_commands_match_make_run(compose, compose_settings, name):
+    expected = [("python" if part == sys.executable else part) for part in app_argv(name, compose_settings)]
+    assert compose[name]["command"] == expected
+
+
+def test_compose_rasa_command_matches_make_run(compose, compose_settings):
+    assert compose["rasa"]["image"] == "rasa/rasa:3.6.21"
+    expected = rasa_argv(compose_settings, Path("/app/models"))[1:]  # the image's entrypoint is `rasa`
+    assert compose["rasa"]["command"] == expected
+
+
+def test_compose_publishes_the_default_ports(compose):
+    defaults = Settings()
+    assert compose["rasa"]["ports"] == [f"{defaults.rasa_port}:{defaults.rasa_port}"]
+    assert compose["actions"]["ports"] == [f"{defaults.actions_port}:{defaults.actions_port}"]
+    assert compose["api"]["ports"] == [f"{defaults.api_port}:{defaults.api_port}"]
+
+
+def test_compose_sets_every_variable_make_run_passes(compose, compose_settings):
+    env = compose["api"]["environment"]
+    assert set(compose_settings.child_env()) <= set(env)
+    for service in ("actions", "worker", "api", "migrate", "rasa"):
+        assert compose[service]["environment"] == env
+    assert env["DATABASE_URL"].startswith("postgresql://")
+    assert compose_settings.action_endpoint_url == env["ACTION_ENDPOINT_URL"]
+
+
+def test_compose_gives_rasa_every_variable_its_endpoints_file_reads(compose):
+    endpoints = (ROOT / "bot" / "endpoints.yml").read_text()
+    needed = set(re.findall(r"\$\{(\w+)\}", endpoints))
+    assert needed and needed <= set(compose["rasa"]["environment"])
+
+
+def test_makefile_run_and_test_use_the_same_entry_points():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run: .*\n\t\$\(APP_PY\) -m tutor run$", makefile, re.M)
+    assert re.search(r"^test: .*\n\t.*-m pytest", makefile, re.M)
+    assert "requirements/app.lock.txt" in (ROOT / "Dockerfile").read_text()
