@@ -76,7 +76,12 @@ class Worker:
     def run_forever(self) -> None:
         log.info("worker %s waiting for jobs", self.worker_id)
         while not self.stopping.is_set():
-            if not self.run_once():
+            try:
+                busy = self.run_once()
+            except Exception:  # e.g. the database is briefly unreachable: keep serving
+                log.exception("worker loop error; retrying")
+                busy = False
+            if not busy:
                 self.stopping.wait(self.settings.worker_poll_seconds)
 
     def run_once(self) -> bool:

@@ -68,3 +68,15 @@ def test_train_neuron_explains_an_unreadable_setting(action_db, dispatcher):
     assert "couldn't read how many epochs" in _texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
+
+
+def test_train_neuron_tells_the_learner_when_the_job_database_is_down(monkeypatch, settings, dispatcher):
+    from actions import runtime
+    from db.engine import make_engine, make_session_factory
+
+    # A database file in a folder that does not exist: every connection fails.
+    broken = make_session_factory(make_engine(f"sqlite:///{settings.var_dir}/missing/dir/x.db"))
+    monkeypatch.setattr(runtime, "sessions", lambda: broken)
+    ActionTrainNeuron().run(dispatcher, tracker_for("train a neuron"), {})
+    assert "couldn't queue your training" in _texts(dispatcher)
+    assert "Traceback" not in _texts(dispatcher)

@@ -131,3 +131,23 @@ def test_worker_recover_requeues_a_job_orphaned_by_a_dead_worker(make_worker):
     time.sleep(0.05)
     worker.recover()
     assert _job(worker, job_id).status is JobStatus.queued
+
+
+def test_worker_loop_survives_a_database_error_and_keeps_serving(make_worker, monkeypatch):
+    worker = make_worker(worker_poll_seconds=0.01)
+    calls = {"n": 0}
+    real_run_once = worker.run_once
+
+    def flaky():
+        calls["n"] += 1
+        if calls["n"] == 1:
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        if calls["n"] >= 3:
+            worker.stop()
+        return real_run_once()
+
+    monkeypatch.setattr(worker, "run_once", flaky)
+    worker.run_forever()
+    assert calls["n"] >= 3
