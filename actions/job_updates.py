@@ -53,8 +53,10 @@ class ActionJobProgress(Action):
         if job is None or job.status is not JobStatus.running:
             return []
         percent = round(job.progress * 100)
+        text = (f"Job #{job.id} has started training." if percent == 0 else
+                f"Job #{job.id} is running: {job.progress_note or 'working'} ({percent}%).")
         dispatcher.utter_message(
-            text=f"Job #{job.id} is running: {job.progress_note or 'working'} ({percent}%).",
+            text=text,
             json_message={"data": {"type": "progress", "job_id": job.id, "skill": job.skill,
                                    "progress": job.progress, "note": job.progress_note}},
         )

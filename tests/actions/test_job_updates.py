@@ -69,3 +69,12 @@ def test_job_updates_ignore_a_job_from_another_conversation(action_db, dispatche
     job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
     ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id, sender="intruder"), {})
     assert dispatcher.messages == []
+
+
+def test_job_progress_at_zero_says_the_job_started(action_db, dispatcher):
+    job_id = _job(action_db)
+    with action_db() as s:
+        repo.record_progress(s, repo.get_job(s, job_id), 0.0, "starting")
+        s.commit()
+    ActionJobProgress().run(dispatcher, _external("EXTERNAL_job_progress", job_id), {})
+    assert dispatcher.messages[0]["text"] == f"Job #{job_id} has started training."
