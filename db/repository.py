@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Artifact, Job, JobStatus, Learner, utcnow
-from db.states import check_transition
+from db.states import FINISHED, check_transition
 
 
 def get_or_create_learner(session: Session, channel: str, external_id: str) -> Learner:
@@ -35,10 +35,6 @@ def create_job(
 
 def get_job(session: Session, job_id: int) -> Job | None:
     return session.get(Job, job_id)
-
-
-def get_job_by_public_id(session: Session, public_id: str) -> Job | None:
-    return session.scalar(select(Job).where(Job.public_id == public_id))
 
 
 def count_jobs(session: Session) -> int:
@@ -84,9 +80,16 @@ def set_status(session: Session, job: Job, status: JobStatus, **fields) -> Job:
     job.status = status
     for name, value in fields.items():
         setattr(job, name, value)
-    if status in (JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled):
+    if status in FINISHED:
         job.finished_at = utcnow()
     return job
+
+
+def still_owns(session: Session, job: Job, worker_id: str) -> bool:
+    """True if the job is still running for this worker. A worker checks this before writing a
+    result, so it never overwrites a job that was requeued (and maybe rerun) meanwhile."""
+    session.refresh(job, with_for_update=session.bind.dialect.name == "postgresql")
+    return job.status is JobStatus.running and job.worker_id == worker_id
 
 
 def record_progress(session: Session, job: Job, fraction: float, note: str) -> Job:

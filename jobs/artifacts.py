@@ -32,7 +32,3 @@ def resolve(settings: Settings, job_public_id: str, relative: str) -> Path | Non
     if base not in candidate.parents or not candidate.is_file():
         return None
     return candidate
-
-
-def url(settings: Settings, job_public_id: str, relative: str) -> str:
-    return settings.artifact_url(job_public_id, relative)

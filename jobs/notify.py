@@ -6,6 +6,7 @@ learner last used. The job id travels as an entity; the action reads the rest fr
 """
 
 import logging
+from urllib.parse import quote
 
 import httpx
 
@@ -23,7 +24,9 @@ class RasaNotifier:
         """True when Rasa accepted the event; False (logged) when it could not be reached."""
         try:
             response = self._client.post(
-                f"/conversations/{conversation_id}/trigger_intent",
+                # The id is chosen by the client (socket.io session, REST sender): escape it so
+                # "../model" or "a?b" cannot reach another endpoint.
+                f"/conversations/{quote(conversation_id, safe='')}/trigger_intent",
                 params={"output_channel": "latest"},
                 json={"name": intent, "entities": {"job_id": job_id}},
             )

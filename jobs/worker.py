@@ -7,6 +7,7 @@ database: `claim_next_job` hands each job to exactly one of them.
 
 import logging
 import os
+import shutil
 import signal
 import socket
 import threading
@@ -74,9 +75,15 @@ class Worker:
     # --- the loop ---------------------------------------------------------------------------
 
     def run_forever(self) -> None:
+        """Serve jobs until stopped; every `recover_interval` seconds also requeue orphaned jobs
+        and re-send results Rasa did not take (it may still be loading at start-up)."""
         log.info("worker %s waiting for jobs", self.worker_id)
+        next_recovery = 0.0
         while not self.stopping.is_set():
             try:
+                if time.monotonic() >= next_recovery:
+                    self.recover()
+                    next_recovery = time.monotonic() + self.settings.recover_interval
                 busy = self.run_once()
             except Exception:  # e.g. the database is briefly unreachable: keep serving
                 log.exception("worker loop error; retrying")
@@ -110,20 +117,31 @@ class Worker:
                 self.notifier.trigger(job.conversation_id, PROGRESS_INTENT, job.id)
 
         out_dir = artifacts.job_dir(self.settings, job.public_id)
+        shutil.rmtree(out_dir, ignore_errors=True)  # a retried job starts from an empty folder
         try:
             skill = registry.get(job.skill).load()
             result = skill.run(skill.Params.model_validate(job.params), out_dir, progress)
-            self._store_result(session, job, result, out_dir)
-            repo.set_status(session, job, JobStatus.succeeded, progress=1.0)
+            outcome = {"status": JobStatus.succeeded, "progress": 1.0}
         except SkillError as exc:
-            session.rollback()
-            repo.set_status(session, job, JobStatus.failed, error=str(exc),
-                            error_detail=traceback.format_exc())
+            result, outcome = None, {"status": JobStatus.failed, "error": str(exc),
+                                     "error_detail": traceback.format_exc()}
         except Exception as exc:  # a crashed job must still reach the learner
             log.exception("job %s crashed", job.id)
+            result, outcome = None, {"status": JobStatus.failed, "error": UNEXPECTED_FAILURE,
+                                     "error_detail": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
+        # If this write fails (database down), the job stays running without heartbeats and
+        # recover() requeues it, so it is retried rather than lost.
+        session.rollback()
+        if not repo.still_owns(session, job, self.worker_id):
+            log.warning("job %s was taken from worker %s; dropping its result", job.id, self.worker_id)
             session.rollback()
-            repo.set_status(session, job, JobStatus.failed, error=UNEXPECTED_FAILURE,
-                            error_detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            return
+        if result is not None:
+            self._store_result(session, job, result, out_dir)
+        else:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        status = outcome.pop("status")
+        repo.set_status(session, job, status, **outcome)
         session.commit()
         log.info("job %s %s", job.id, job.status.value)
         self._push_result(session, job)
@@ -131,16 +149,17 @@ class Worker:
     def _store_result(self, session, job: Job, result, out_dir: Path) -> None:
         stored = []
         for item in result.artifacts:
+            total = 0
             for path in [item.path, *item.extra_files]:
-                rel = path.relative_to(out_dir).as_posix()
+                size = path.stat().st_size
+                total += size
                 repo.add_artifact(session, job, item.kind if path == item.path else f"{item.kind}-part",
-                                  rel, artifacts.content_type(path), path.stat().st_size)
-            rel = item.path.relative_to(out_dir).as_posix()
+                                  path.relative_to(out_dir).as_posix(), artifacts.content_type(path), size)
             stored.append({
                 "kind": item.kind,
                 "name": item.path.name,
-                "url": artifacts.url(self.settings, job.public_id, rel),
-                "size_bytes": sum(p.stat().st_size for p in [item.path, *item.extra_files]),
+                "url": self.settings.artifact_url(job.public_id, item.path.relative_to(out_dir).as_posix()),
+                "size_bytes": total,
             })
         job.result = {
             "skill": result.skill,

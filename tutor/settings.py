@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(default=120.0, gt=0)
     # How many times a job orphaned by a dead worker is retried before it is failed.
     job_max_attempts: int = Field(default=2, ge=1)
+    # How often a worker requeues orphaned jobs and re-sends results Rasa did not take.
+    recover_interval: float = Field(default=10.0, gt=0)
 
     @cached_property
     def db_url(self) -> str:

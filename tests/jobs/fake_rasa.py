@@ -3,12 +3,13 @@
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 
 class FakeRasa:
     def __init__(self):
         self.calls: list[dict] = []
+        self.paths: list[str] = []
         self.status = 200
         fake = self
 
@@ -17,8 +18,9 @@ class FakeRasa:
                 url = urlparse(self.path)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 parts = url.path.strip("/").split("/")
-                if fake.status == 200 and parts[0] == "conversations" and parts[2] == "trigger_intent":
-                    fake.calls.append({"conversation": parts[1], "query": parse_qs(url.query), **body})
+                fake.paths.append(url.path)
+                if fake.status == 200 and parts[0] == "conversations" and parts[2:] == ["trigger_intent"]:
+                    fake.calls.append({"conversation": unquote(parts[1]), "query": parse_qs(url.query), **body})
                 self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

@@ -1,5 +1,9 @@
 """The worker against a real database and TensorFlow, pushing to a local fake Rasa."""
 
+import threading
+import time
+import types
+
 import pytest
 
 from db import repository as repo
@@ -7,6 +11,7 @@ from db.models import JobStatus
 from jobs import registry
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from jobs.worker import UNEXPECTED_FAILURE, Worker
+from tests.jobs import crashing_skill
 from tests.jobs.fake_rasa import FakeRasa
 
 
@@ -126,8 +131,6 @@ def test_worker_recover_requeues_a_job_orphaned_by_a_dead_worker(make_worker):
     job_id = _queue(worker)
     with worker.sessions() as s:
         repo.claim_next_job(s, "dead-worker")
-    import time
-
     time.sleep(0.05)
     worker.recover()
     assert _job(worker, job_id).status is JobStatus.queued
@@ -151,3 +154,55 @@ def test_worker_loop_survives_a_database_error_and_keeps_serving(make_worker, mo
     monkeypatch.setattr(worker, "run_once", flaky)
     worker.run_forever()
     assert calls["n"] >= 3
+
+
+def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker, rasa, monkeypatch):
+    """A slow worker must not overwrite a job that recovery gave to someone else."""
+    worker = make_worker()
+    job_id = _queue(worker, skill="crasher")
+
+    def requeue_mid_run(params, out_dir, progress):
+        with worker.sessions() as other:  # what recover_stale_jobs does for another worker
+            job = repo.get_job(other, job_id)
+            repo.set_status(other, job, JobStatus.queued, worker_id=None)
+            other.commit()
+        raise RuntimeError("late failure")
+
+    fake_skill = types.SimpleNamespace(Params=crashing_skill.Params, run=requeue_mid_run)
+    monkeypatch.setitem(registry.SKILLS, "crasher", registry.SkillEntry("crasher", "unused", "crash"))
+    monkeypatch.setattr(registry.SkillEntry, "load", lambda self: fake_skill)
+    worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.queued and job.error is None
+    assert rasa.intents() == [PROGRESS_INTENT]  # no result pushed for a job it no longer owns
+
+
+def test_worker_resends_owed_results_while_running_without_a_restart(make_worker, rasa, monkeypatch):
+    monkeypatch.setitem(registry.SKILLS, "crasher",
+                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05)
+    rasa.status = 503  # Rasa still loading its model
+    job_id = _queue(worker, skill="crasher")
+    worker.run_once()
+    assert _job(worker, job_id).notified_at is None
+    rasa.status = 200
+    loop = threading.Thread(target=worker.run_forever)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while _job(worker, job_id).notified_at is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        loop.join(5)
+    assert _job(worker, job_id).notified_at is not None
+    assert rasa.intents().count(RESULT_INTENT) == 1
+
+
+def test_notifier_escapes_a_conversation_id_chosen_by_the_client(rasa):
+    notifier = RasaNotifier(rasa.url)
+    assert notifier.trigger("../../model", RESULT_INTENT, 7)
+    assert notifier.trigger("a?x=1", RESULT_INTENT, 8)
+    assert rasa.paths == ["/conversations/..%2F..%2Fmodel/trigger_intent",
+                          "/conversations/a%3Fx%3D1/trigger_intent"]
+    assert [c["conversation"] for c in rasa.calls] == ["../../model", "a?x=1"]
