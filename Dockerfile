@@ -1,4 +1,12 @@
 # One image for the app services (actions, worker, api, migrate); Rasa uses rasa/rasa:3.6.21.
+# The chat page's bundle is built in a Node stage, so the image needs no prior `make web`.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/src src
+RUN npm run build
+
 FROM python:3.11.7-slim
 ENV PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 TF_USE_LEGACY_KERAS=1
 WORKDIR /app
@@ -12,6 +20,7 @@ COPY jobs jobs
 COPY skills skills
 COPY actions actions
 COPY api api
+COPY faq faq
 COPY web/src web/src
-COPY web/dist web/dist
+COPY --from=web /web/dist web/dist
 RUN uv pip install --system --no-deps -e .

@@ -3,7 +3,8 @@
 # the lock), the Rasa model only when the bot's files change (content hash, see tutor/botmodel.py),
 # the web bundle only when web/ sources or its npm lock change.
 SHELL := /bin/bash
-PYTHON ?= python3
+# Both venvs need CPython 3.11 (Rasa's lock pins 3.11 wheels; TF 2.19 and the app are built for it).
+PYTHON ?= python3.11
 UV_VERSION := 0.13.9
 VENV := .venv
 RASA_VENV := .venv-rasa
@@ -23,6 +24,7 @@ setup: venvs web migrate bot-model
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
 $(VENV)/.installed: requirements/app.lock.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(APP_PY) || $(PYTHON) -m venv $(VENV)
 	$(APP_PY) -m pip install -q uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip install -q --python $(APP_PY) -r requirements/app.lock.txt
@@ -31,6 +33,7 @@ $(VENV)/.installed: requirements/app.lock.txt pyproject.toml
 
 # Rasa 3.6 declares Python <3.11; its lock pins versions with 3.11 wheels (ARCHITECTURE.md, fact 1).
 $(RASA_VENV)/.installed: requirements/rasa.lock.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
 		--ignore-requires-python -r requirements/rasa.lock.txt

@@ -81,8 +81,7 @@ class ActionJobResult(Action):
             dispatcher.utter_message(json_message={"data": {
                 "type": "result", "job_id": job.id, "status": job.status.value,
                 "skill": result.get("skill"), "metrics": result.get("metrics", {}),
-                "artifacts": [{"kind": a["kind"], "url": a["url"], "name": a["name"],
-                               "size_bytes": a["size_bytes"]} for a in result.get("artifacts", [])],
+                "artifacts": result.get("artifacts", []),
             }})
         elif job.status is JobStatus.failed:
             dispatcher.utter_message(

@@ -118,7 +118,7 @@ def pair_posts(posts: list[Post]) -> list[tuple[str, str, str]]:
             i += 1
             continue
 
-        # A run of consecutive top-level answers to the same asker.
+        # A run of consecutive answers to the same asker (a reply ends it).
         run = [(post, body)]
         while i + len(run) < len(posts):
             nxt = posts[i + len(run)]
@@ -127,12 +127,13 @@ def pair_posts(posts: list[Post]) -> list[tuple[str, str, str]]:
                 break
             run.append((nxt, nxt_body))
         pending = open_questions.get(name, [])
-        for answer, text, questions in _assign(run, pending, last_answered.get(name, [])):
+        assigned = _assign(run, pending, last_answered.get(name, []))
+        for answer, text, questions in assigned:
             pairs += [(q.key, answer.key, text) for q in questions]
             if questions:
                 last_answered[name] = questions
                 previous_answer_questions = questions
-        answered = {q.key for _, _, qs in _assign(run, pending, []) for q in qs}
+        answered = {q.key for _, _, questions in assigned for q in questions}
         open_questions[name] = [q for q in pending if q.key not in answered]
         i += len(run)
     return pairs

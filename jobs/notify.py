@@ -17,8 +17,9 @@ RESULT_INTENT = "EXTERNAL_job_result"
 
 
 class RasaNotifier:
-    def __init__(self, rasa_url: str, timeout: float = 10.0):
+    def __init__(self, rasa_url: str, token: str | None = None, timeout: float = 10.0):
         self._client = httpx.Client(base_url=rasa_url, timeout=timeout)
+        self._auth = {"token": token} if token else {}
 
     def trigger(self, conversation_id: str, intent: str, job_id: int) -> bool:
         """True when Rasa accepted the event; False (logged) when it could not be reached."""
@@ -27,7 +28,7 @@ class RasaNotifier:
                 # The id is chosen by the client (socket.io session, REST sender): escape it so
                 # "../model" or "a?b" cannot reach another endpoint.
                 f"/conversations/{quote(conversation_id, safe='')}/trigger_intent",
-                params={"output_channel": "latest"},
+                params={"output_channel": "latest", **self._auth},
                 json={"name": intent, "entities": {"job_id": job_id}},
             )
             response.raise_for_status()

@@ -38,7 +38,7 @@ class Worker:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
         self.sessions = make_session_factory(self.engine)
-        self.notifier = notifier or RasaNotifier(settings.rasa_url)
+        self.notifier = notifier or RasaNotifier(settings.rasa_url, settings.rasa_token)
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
 

@@ -5,7 +5,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.settings import ROOT, Settings
+from tutor.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ def rasa_argv(settings: Settings, model: Path) -> list[str]:
         "--port", str(settings.rasa_port),
         "--credentials", str(settings.bot_dir / "credentials.yml"),
         "--endpoints", str(settings.bot_dir / "endpoints.yml"),
+        *(["--auth-token", settings.rasa_token] if settings.rasa_token else []),
     ]
 
 
@@ -42,7 +43,7 @@ def app_argv(name: str, settings: Settings) -> list[str]:
 
 
 def services(settings: Settings, model: Path) -> list[Service]:
-    base = f"http://{settings.host}"
+    base = f"http://{settings.reachable_host}"
     return [
         Service("actions", app_argv("actions", settings),
                 ready_url=f"{base}:{settings.actions_port}/health"),
@@ -50,6 +51,3 @@ def services(settings: Settings, model: Path) -> list[Service]:
         Service("api", app_argv("api", settings), ready_url=f"{base}:{settings.api_port}/health"),
         Service("rasa", rasa_argv(settings, model), ready_url=f"{base}:{settings.rasa_port}/status"),
     ]
-
-
-WORKDIR = ROOT

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Where services reach each other (service names in compose); default: host and port.
     rasa_server_url: str | None = None
     action_server_url: str | None = None
+    # Token for Rasa's HTTP API (`--auth-token`); `make run` makes one per run when unset.
+    rasa_token: str | None = None
 
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
@@ -70,15 +72,16 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
-        return self.rasa_server_url or f"http://{self._reachable_host}:{self.rasa_port}"
+        return self.rasa_server_url or f"http://{self.reachable_host}:{self.rasa_port}"
 
     @property
     def action_endpoint_url(self) -> str:
-        base = self.action_server_url or f"http://{self._reachable_host}:{self.actions_port}"
+        base = self.action_server_url or f"http://{self.reachable_host}:{self.actions_port}"
         return f"{base}/webhook"
 
     @property
-    def _reachable_host(self) -> str:
+    def reachable_host(self) -> str:
+        """Where a local client connects when services bind to all interfaces."""
         return "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
 
     @property
@@ -108,6 +111,16 @@ class Settings(BaseSettings):
             "TUTOR_PUBLIC_BASE_URL": self.public_base_url,
             "TUTOR_RASA_PUBLIC_URL": self.chat_socket_url,
             "TUTOR_RASA_SERVER_URL": self.rasa_url,
+            "TUTOR_ACTION_SERVER_URL": self.action_endpoint_url.removesuffix("/webhook"),
+            "TUTOR_RASA_TOKEN": self.rasa_token or "",
+            "TUTOR_TRACKER_URL": self.tracker_store_url,
+            "TUTOR_BOT_DIR": str(self.bot_dir),
+            "TUTOR_MODELS_DIR": str(self.models_dir),
+            "TUTOR_WEB_DIR": str(self.web_dir),
+            "TUTOR_RASA_VENV": str(self.rasa_venv),
+            "TUTOR_JOB_STALE_SECONDS": str(self.job_stale_seconds),
+            "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),
+            "TUTOR_RECOVER_INTERVAL": str(self.recover_interval),
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,

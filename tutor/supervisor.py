@@ -6,6 +6,7 @@ var_dir), so the tests boot exactly what a learner runs.
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,8 +17,8 @@ import httpx
 
 from db.migrate import upgrade
 from tutor.botmodel import ensure_model, rasa_env
-from tutor.services import WORKDIR, Service, services
-from tutor.settings import Settings
+from tutor.services import Service, services
+from tutor.settings import ROOT, Settings
 
 
 def free_port() -> int:
@@ -27,16 +28,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _runs(pid: int, argv: list[str]) -> bool:
+    """True if `pid` is alive and still runs the command we started (pids get reused)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return [part.decode(errors="replace") for part in cmdline if part][-len(argv):] == argv
+
+
 class ServiceFailed(RuntimeError):
     pass
 
 
 class Stack:
     def __init__(self, settings: Settings, model: Path | None = None):
+        # Rasa's HTTP API (trackers, models, trigger_intent) is closed with a token; without one
+        # configured, each run makes its own and hands it to the services that call Rasa.
+        if not settings.rasa_token:
+            settings = settings.model_copy(update={"rasa_token": secrets.token_urlsafe(24)})
         self.settings = settings
         self.model = model
         self.procs: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
+        self.log_starts: dict[str, int] = {}  # logs are appended to: readiness reads this run's part
 
     @property
     def pidfile(self) -> Path:
@@ -55,16 +70,17 @@ class Stack:
         self.prepare()
         env = rasa_env(self.settings)
         env["PYTHONUNBUFFERED"] = "1"
-        for service in services(self.settings, self.model):
-            log_path = self.settings.logs_dir / f"{service.name}.log"
-            self.logs[service.name] = log_path
-            with open(log_path, "ab") as log:
-                self.procs[service.name] = subprocess.Popen(
-                    service.argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=WORKDIR,
-                    start_new_session=True,  # Ctrl-C reaches the supervisor, which stops them in order
-                )
-        self.pidfile.write_text(json.dumps({n: p.pid for n, p in self.procs.items()}))
         try:
+            for service in services(self.settings, self.model):
+                log_path = self.settings.logs_dir / f"{service.name}.log"
+                self.logs[service.name] = log_path
+                self.log_starts[service.name] = log_path.stat().st_size if log_path.exists() else 0
+                with open(log_path, "ab") as log:
+                    self.procs[service.name] = subprocess.Popen(
+                        service.argv, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                        start_new_session=True,  # Ctrl-C reaches the supervisor, which stops them in order
+                    )
+                self._write_pidfile()
             self.wait_ready(timeout)
         except BaseException:
             self.stop()
@@ -84,11 +100,17 @@ class Stack:
                                     f"(logs in {self.settings.logs_dir})")
             time.sleep(0.3)
 
+    def _write_pidfile(self) -> None:
+        self.pidfile.write_text(json.dumps(
+            {name: {"pid": proc.pid, "argv": proc.args} for name, proc in self.procs.items()}))
+
     def _is_ready(self, name: str, service: Service) -> bool:
         if service.ready_log:
-            return service.ready_log in self.logs[name].read_text(errors="replace")
+            with open(self.logs[name], "rb") as log:
+                log.seek(self.log_starts[name])
+                return service.ready_log.encode() in log.read()
         try:
-            response = httpx.get(service.ready_url, timeout=2)
+            response = httpx.get(service.ready_url, params={"token": self.settings.rasa_token}, timeout=2)
         except httpx.HTTPError:
             return False
         if name == "rasa":  # /status answers before the model is loaded
@@ -106,10 +128,13 @@ class Stack:
         killed). Its children run in their own sessions, so they outlive it."""
         if not self.pidfile.exists():
             return
-        for pid in json.loads(self.pidfile.read_text()).values():
+        for entry in json.loads(self.pidfile.read_text()).values():
+            pid = entry["pid"]
+            if not _runs(pid, entry["argv"]):  # gone, or the pid now belongs to something else
+                continue
             try:
                 os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:
+            except (ProcessLookupError, PermissionError):
                 continue
             for _ in range(50):
                 try:
@@ -125,7 +150,7 @@ class Stack:
                  ("API", s.api_port, "TUTOR_API_PORT")]
         for label, port, variable in ports:
             with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                if sock.connect_ex((s.reachable_host, port)) == 0:
                     raise ServiceFailed(f"port {port} for the {label} server is already in use. "
                                         f"Stop what uses it, or set {variable} to another port.")
 

@@ -8,12 +8,18 @@ from db.models import Base
 config = context.config
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """Only Tutor's own tables: Rasa's tracker store may share the database (compose)."""
+    return type_ != "table" or name in Base.metadata.tables
+
+
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
+            include_name=include_name,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

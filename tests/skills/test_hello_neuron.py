@@ -1,6 +1,7 @@
 """The hello-neuron skill: parameter bounds (fast), learning and exports (slow: real TensorFlow)."""
 
 import json
+import os
 import subprocess
 
 import numpy as np
@@ -87,7 +88,7 @@ def test_hello_neuron_tfjs_export_loads_in_node_and_predicts_like_keras(default_
     out = subprocess.run(
         ["node", str(ROOT / "tests/node/tfjs_predict.cjs"), str(tfjs.path.parent), *map(str, xs)],
         capture_output=True, text=True, check=True, timeout=120,
-        env={"NODE_PATH": str(ROOT / "web/node_modules"), "PATH": "/usr/bin:/usr/local/bin"},
+        env={**os.environ, "NODE_PATH": str(ROOT / "web/node_modules")},
     )
     predictions = json.loads(out.stdout.strip().splitlines()[-1])
     expected = [result.metrics["weight"] * x + result.metrics["bias"] for x in xs]

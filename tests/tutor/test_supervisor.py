@@ -1,0 +1,73 @@
+import json
+import subprocess
+import time
+
+import pytest
+
+from tutor.services import Service
+from tutor.supervisor import ServiceFailed, Stack
+
+
+@pytest.fixture
+def sleeper():
+    proc = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def _pidfile(stack, proc, argv):
+    stack.settings.var_dir.mkdir(parents=True, exist_ok=True)
+    stack.pidfile.write_text(json.dumps({"worker": {"pid": proc.pid, "argv": argv}}))
+
+
+def test_stack_stops_services_a_killed_supervisor_left_running(settings, sleeper):
+    stack = Stack(settings)
+    _pidfile(stack, sleeper, ["sleep", "300"])
+    stack.stop_leftovers()
+    assert sleeper.wait(5) is not None
+    assert not stack.pidfile.exists()
+
+
+def test_stack_leaves_alone_a_reused_pid_that_runs_something_else(settings, sleeper):
+    stack = Stack(settings)
+    _pidfile(stack, sleeper, ["python", "-m", "jobs.worker"])
+    stack.stop_leftovers()
+    time.sleep(0.2)
+    assert sleeper.poll() is None
+
+
+def test_stack_ignores_ready_lines_from_earlier_runs_in_an_appended_log(settings):
+    stack = Stack(settings)
+    log = settings.var_dir / "worker.log"
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    log.write_text("old run: worker x waiting for jobs\n")
+    stack.logs["worker"], stack.log_starts["worker"] = log, log.stat().st_size
+    service = Service("worker", [], ready_log="waiting for jobs")
+    assert not stack._is_ready("worker", service)
+    with open(log, "a") as f:
+        f.write("new run: worker y waiting for jobs\n")
+    assert stack._is_ready("worker", service)
+
+
+def test_stack_refuses_a_port_in_use_naming_the_setting(make_settings):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        stack = Stack(make_settings(api_port=busy.getsockname()[1]))
+        with pytest.raises(ServiceFailed, match="TUTOR_API_PORT"):
+            stack.check_ports_free()
+
+
+def test_stack_closes_rasas_http_api_with_a_token_per_run(settings):
+    from tutor.services import rasa_argv
+
+    stack = Stack(settings)
+    assert len(stack.settings.rasa_token) >= 24
+    assert Stack(settings).settings.rasa_token != stack.settings.rasa_token
+    argv = rasa_argv(stack.settings, settings.models_dir / "m.tar.gz")
+    assert argv[argv.index("--auth-token") + 1] == stack.settings.rasa_token
+    assert stack.settings.child_env()["TUTOR_RASA_TOKEN"] == stack.settings.rasa_token
