@@ -10,9 +10,10 @@ RUN npm run build
 FROM python:3.11.7-slim
 ENV PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 TF_USE_LEGACY_KERAS=1
 WORKDIR /app
-COPY requirements/app.lock.txt requirements/app.lock.txt
+COPY requirements/app.lock.txt requirements/app-nodeps.txt requirements/
 RUN pip install --no-cache-dir uv==0.13.9 \
- && uv pip install --system --no-cache -r requirements/app.lock.txt
+ && uv pip install --system --no-cache -r requirements/app.lock.txt \
+ && uv pip install --system --no-cache --no-deps --require-hashes -r requirements/app-nodeps.txt
 COPY pyproject.toml README.md ./
 COPY tutor tutor
 COPY db db

@@ -11,7 +11,7 @@ RASA_VENV := .venv-rasa
 APP_PY := $(VENV)/bin/python
 WEB_BUNDLE := web/dist/chat.js
 
-.PHONY: run test setup venvs bot-model web migrate bench clean lint-bot rasa-test
+.PHONY: run test setup venvs bot-model web migrate bench clean ama-replay faq-eval
 
 run: setup
 	$(APP_PY) -m tutor run
@@ -23,11 +23,12 @@ setup: venvs web migrate bot-model
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
-$(VENV)/.installed: requirements/app.lock.txt pyproject.toml
+$(VENV)/.installed: requirements/app.lock.txt requirements/app-nodeps.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(APP_PY) || $(PYTHON) -m venv $(VENV)
 	$(APP_PY) -m pip install -q uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip install -q --python $(APP_PY) -r requirements/app.lock.txt
+	$(VENV)/bin/uv pip install -q --python $(APP_PY) --no-deps --require-hashes -r requirements/app-nodeps.txt
 	$(VENV)/bin/uv pip install -q --python $(APP_PY) --no-deps -e .
 	touch $@
 
@@ -48,12 +49,22 @@ $(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/*)
 migrate: $(VENV)/.installed
 	$(APP_PY) -m tutor migrate
 
-bot-model: venvs
+# The faq intent's examples are generated from data/faq (never edited by hand).
+bot/data/faq.yml: $(VENV)/.installed $(wildcard data/faq/*.yml) faq/knowledge.py faq/build_nlu.py
+	$(APP_PY) -m faq.build_nlu
+
+bot-model: venvs bot/data/faq.yml
 	$(APP_PY) -m tutor train-bot
 
 bench: setup
 	$(APP_PY) bench/hello_neuron_speed.py
 	$(APP_PY) bench/chat_latency.py
+
+ama-replay: setup
+	$(APP_PY) -m faq.replay
+
+faq-eval: setup
+	$(APP_PY) -m faq.evaluate
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) web/node_modules web/dist var models

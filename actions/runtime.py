@@ -16,3 +16,12 @@ def settings() -> Settings:
 @lru_cache(maxsize=1)
 def sessions() -> sessionmaker[Session]:
     return make_session_factory(make_engine(settings().db_url))
+
+
+@lru_cache(maxsize=1)
+def faq():
+    """The FAQ brain (MiniLM in TensorFlow + the embedded index, ~20 s to build): made once,
+    by actions/server.py before the server accepts requests."""
+    from faq.brain import FaqBrain
+
+    return FaqBrain.load()

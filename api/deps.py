@@ -3,7 +3,10 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+import secrets
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from tutor.settings import Settings
@@ -20,3 +23,18 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def require_staff(settings: SettingsDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    """Staff routes need `Authorization: Bearer <TUTOR_STAFF_TOKEN>`."""
+    if not settings.staff_token:
+        raise HTTPException(503, "The staff API is off: set TUTOR_STAFF_TOKEN and restart Tutor.")
+    if credentials is None or not secrets.compare_digest(credentials.credentials, settings.staff_token):
+        raise HTTPException(401, "A valid staff token is required.", headers={"WWW-Authenticate": "Bearer"})
+
+
+StaffDep = Depends(require_staff)

@@ -95,3 +95,19 @@ class Artifact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     job: Mapped[Job] = relationship(back_populates="artifacts")
+
+
+class UnansweredQuestion(Base):
+    """A question the FAQ brain was not sure about, for course staff to answer or add."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"), index=True)
+    learner: Mapped[Learner | None] = relationship()
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    # The closest entry and its score, so staff see what Tutor almost answered.
+    best_guess: Mapped[str | None] = mapped_column(String(128))
+    score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Artifact, Job, JobStatus, Learner, utcnow
+from db.models import Artifact, Job, JobStatus, Learner, UnansweredQuestion, utcnow
 from db.states import FINISHED, check_transition
 
 
@@ -157,3 +157,19 @@ def jobs_owing_notification(session: Session) -> list[Job]:
             .order_by(Job.id)
         )
     )
+
+
+def record_unanswered(session: Session, learner: Learner | None, conversation_id: str, text: str,
+                      best_guess: str | None, score: float | None) -> UnansweredQuestion:
+    question = UnansweredQuestion(learner=learner, conversation_id=conversation_id, text=text,
+                                  best_guess=best_guess, score=score)
+    session.add(question)
+    session.flush()
+    return question
+
+
+def list_unanswered(session: Session, limit: int = 100, offset: int = 0) -> list[UnansweredQuestion]:
+    """Newest first."""
+    return list(session.scalars(
+        select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc()).limit(limit).offset(offset)
+    ))

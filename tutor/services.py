@@ -35,7 +35,7 @@ def app_argv(name: str, settings: Settings) -> list[str]:
     """Commands run in the app venv; the same module invocations appear in docker-compose.yml."""
     python = sys.executable
     return {
-        "actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
+        "actions": [python, "-m", "actions.server"],
         "worker": [python, "-m", "jobs.worker"],
         "api": [python, "-m", "uvicorn", "api.main:create_app", "--factory",
                 "--host", settings.host, "--port", str(settings.api_port)],

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     action_server_url: str | None = None
     # Token for Rasa's HTTP API (`--auth-token`); `make run` makes one per run when unset.
     rasa_token: str | None = None
+    # Bearer token for the staff API (/staff/...); the staff API is off while it is unset.
+    staff_token: str | None = None
 
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
@@ -113,6 +115,7 @@ class Settings(BaseSettings):
             "TUTOR_RASA_SERVER_URL": self.rasa_url,
             "TUTOR_ACTION_SERVER_URL": self.action_endpoint_url.removesuffix("/webhook"),
             "TUTOR_RASA_TOKEN": self.rasa_token or "",
+            "TUTOR_STAFF_TOKEN": self.staff_token or "",
             "TUTOR_TRACKER_URL": self.tracker_store_url,
             "TUTOR_BOT_DIR": str(self.bot_dir),
             "TUTOR_MODELS_DIR": str(self.models_dir),

@@ -1,11 +1,14 @@
-"""Boot the real stack (Rasa, action server, worker, API) once for the e2e module."""
+"""Boot the real stack (Rasa, action server, worker, API) once for all e2e tests."""
 
 import pytest
 
 from tutor.supervisor import free_port
 
 
-@pytest.fixture(scope="module")
+STAFF_TOKEN = "e2e-staff-token"
+
+
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     from tutor.settings import Settings
     from tutor.supervisor import Stack
@@ -19,6 +22,7 @@ def stack(tmp_path_factory):
         actions_port=free_port(),
         api_port=api_port,
         public_base_url=f"http://127.0.0.1:{api_port}",
+        staff_token=STAFF_TOKEN,
     )
     with Stack(settings) as running:
         yield running

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,13 @@ from tutor.supervisor import ServiceFailed, Stack
 @pytest.fixture
 def sleeper():
     proc = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    # Just after exec, /proc/<pid>/cmdline can read empty for a moment on this kernel; a real
+    # leftover is an old process, so wait until the command line is visible.
+    cmdline = Path(f"/proc/{proc.pid}/cmdline")
+    for _ in range(100):
+        if cmdline.read_bytes():
+            break
+        time.sleep(0.01)
     yield proc
     if proc.poll() is None:
         proc.kill()
