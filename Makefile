@@ -59,6 +59,7 @@ bot-model: venvs bot/data/faq.yml
 bench: setup
 	$(APP_PY) bench/hello_neuron_speed.py
 	$(APP_PY) bench/chat_latency.py
+	$(APP_PY) bench/faq_latency.py
 
 ama-replay: setup
 	$(APP_PY) -m faq.replay

@@ -44,7 +44,8 @@ def replay(rasa_url: str) -> list[Row]:
     with httpx.Client(timeout=60) as client:
         for item_id, question, answer in ama_questions():
             replies = ask(client, rasa_url, question)
-            text = "\n".join(r.get("text") or "" for r in replies)
+            # Rasa's output channels send each paragraph ("\n\n") as its own message.
+            text = "\n\n".join(r["text"] for r in replies if r.get("text"))
             payload = next((r["custom"]["data"] for r in replies
                             if (r.get("custom") or {}).get("data", {}).get("type") == "faq"), {})
             rows.append(Row(item_id, question, payload.get("faq_id"), answer in text))

@@ -90,3 +90,11 @@ def sqlite_sessions(settings):
     engine = make_engine(settings.db_url)
     yield make_session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def faq_brain():
+    """The real FAQ brain (MiniLM in TensorFlow), built once: ~20 s."""
+    from faq.brain import FaqBrain
+
+    return FaqBrain.load()

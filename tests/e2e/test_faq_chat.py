@@ -31,7 +31,7 @@ def test_ama_replay_answers_at_least_95_percent_of_the_archive_verbatim(stack):
 
 def test_ama_answer_is_attributed_to_the_author(stack):
     replies = _ask(stack, "How much theory do you cover in your book?")
-    text = "\n".join(r.get("text") or "" for r in replies)
+    text = "\n\n".join(r["text"] for r in replies if r.get("text"))
     assert text.startswith("Laurence Moroney answered this in the book's AMA (asked by Matthew Emerick)")
     assert "Almost no math!" in text
 

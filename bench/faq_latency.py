@@ -1,0 +1,77 @@
+"""FAQ turn latency through Rasa's REST channel: one learner alone, then 10 at once.
+
+Boots Tutor on free ports (Rasa model already trained), warms it with a few questions, then
+each learner asks the questions of tests/faq/paraphrases.yml (in-scope and off-topic) in its own
+conversation. Prints p50/p95/max per phase. Target (issue 3): p50 <= 100 ms, p95 <= 250 ms with
+10 concurrent learners.
+"""
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def learner(url: str, questions: list[str], out: list[float]) -> None:
+    sender = uuid.uuid4().hex
+    with httpx.Client(timeout=30) as client:
+        for text in questions:
+            started = time.perf_counter()
+            client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}).raise_for_status()
+            out.append(time.perf_counter() - started)
+
+
+def phase(url: str, questions: list[str], learners: int) -> list[float]:
+    times: list[float] = []
+    threads = [threading.Thread(target=learner, args=(url, questions, times)) for _ in range(learners)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times
+
+
+def show(name: str, times: list[float]) -> None:
+    ms = [t * 1000 for t in times]
+    print(f"  {name:<24} n={len(ms):4d}  p50 {statistics.median(ms):6.1f} ms  "
+          f"p95 {percentile(ms, 95):6.1f} ms  max {max(ms):6.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=10)
+    args = parser.parse_args()
+    from tutor.settings import Settings
+    from tutor.supervisor import Stack, free_port
+
+    data = yaml.safe_load((ROOT / "tests" / "faq" / "paraphrases.yml").read_text())
+    questions = [q["text"] for q in data["questions"]] + data["off_topic"]
+    with tempfile.TemporaryDirectory() as tmp:
+        var = Path(tmp) / "var"
+        settings = Settings(var_dir=var, database_url=f"sqlite:///{var / 'tutor.db'}",
+                            rasa_port=free_port(), actions_port=free_port(), api_port=free_port())
+        with Stack(settings) as stack:
+            url = stack.settings.rasa_url
+            phase(url, questions[:5], 1)  # warm-up
+            alone = phase(url, questions, 1)
+            crowd = phase(url, questions, args.learners)
+    print(f"FAQ turn latency, REST channel, {len(questions)} questions per learner:")
+    show("1 learner", alone)
+    show(f"{args.learners} concurrent learners", crowd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+import shutil
+
+import pytest
+import yaml
+
+from faq import build_nlu
+from faq.knowledge import DATA, load
+
+SYLLABUS = {  # seed 002's topics, each must have a concept answer
+    "ml-vs-rules", "neuron", "parameters-vs-hyperparameters", "activation-relu", "convolution",
+    "pooling", "overfitting", "augmentation", "transfer-learning", "dropout", "tokenization",
+    "padding", "embeddings", "rnn", "lstm", "text-generation", "time-series", "windowing",
+    "forecast-baselines", "mae", "causal-conv1d", "tflite", "quantization", "tfjs", "tf-serving",
+}
+CAREER = {"learning-path", "math-needed", "engineering-vs-research", "mlops", "switch-to-ml",
+          "problem-solving-skill", "ai-vs-ml-vs-dl", "ml-workflow"}
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return load()
+
+
+def test_knowledge_covers_the_syllabus_and_career_paths_with_60_plus_questions(entries):
+    concepts = {e.id: e for e in entries if e.kind == "concept"}
+    assert SYLLABUS | CAREER <= set(concepts)
+    assert sum(len(e.questions) for e in concepts.values()) >= 60
+
+
+def test_knowledge_serves_every_ama_item_with_extra_phrasings(entries):
+    ama = [e for e in entries if e.kind == "ama"]
+    assert len(ama) == 33 and all(e.asker for e in ama)
+    assert all(len(e.questions) >= 2 for e in ama)
+
+
+def test_knowledge_offers_only_requests_the_bot_understands(entries):
+    offers = {e.offer for e in entries if e.offer}
+    assert offers and all(o.startswith("train a neuron") for o in offers)
+
+
+def test_knowledge_rejects_paraphrases_for_an_unknown_ama_item(tmp_path):
+    for name in ("ama.yml", "concepts.yml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "ama_paraphrases.yml").write_text("ama-nobody-000000:\n  - who?\n")
+    with pytest.raises(ValueError, match="ama-nobody-000000"):
+        load(tmp_path)
+
+
+def test_build_nlu_puts_every_phrasing_in_the_faq_intent(entries):
+    data = yaml.safe_load(build_nlu.render())
+    (block,) = data["nlu"]
+    examples = [line[2:] for line in block["examples"].splitlines()]
+    assert block["intent"] == "faq"
+    expected = {build_nlu.clean(q) for e in entries for q in e.questions}
+    assert set(examples) == expected
+    assert not any(c in "".join(examples) for c in "[]{}")

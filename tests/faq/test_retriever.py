@@ -1,0 +1,43 @@
+"""The FAQ brain with the real MiniLM encoder (slow: ~20 s to load once per session)."""
+
+import numpy as np
+import pytest
+
+from faq import evaluate
+
+pytestmark = pytest.mark.slow
+
+
+def test_encoder_gives_unit_vectors_and_paraphrases_are_closer_than_unrelated_text(faq_brain):
+    vectors = faq_brain.retriever.encoder.embed(
+        ["What does dropout do?", "How does dropout reduce overfitting?", "order me a pizza"])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > 0.6 > 0.2 > vectors[0] @ vectors[2]
+
+
+def test_retriever_finds_each_entry_from_its_own_wording(faq_brain):
+    for entry in faq_brain.retriever.entries:
+        answer, _ = faq_brain.ask(entry.questions[0])
+        assert answer is not None and answer.entry.id == entry.id, entry.id
+
+
+def test_retriever_returns_the_closest_three_topics_when_unsure(faq_brain):
+    answer, closest = faq_brain.ask("how do capsule networks route between layers?")
+    assert answer is None
+    assert len(closest) == 3 and closest[0].score >= closest[1].score >= closest[2].score
+
+
+def test_threshold_file_is_the_choice_the_development_set_makes(faq_brain):
+    dev = evaluate.development_set(faq_brain.retriever, evaluate.off_topic_examples())
+    chosen = evaluate.choose_threshold(dev)
+    assert chosen["threshold"] == pytest.approx(faq_brain.threshold, abs=0.005)
+    assert chosen["off_topic_answered"] == 0
+
+
+def test_paraphrase_set_accuracy_and_no_off_topic_answers(faq_brain):
+    scored = evaluate.paraphrase_set(faq_brain.retriever)
+    result = evaluate.at_threshold(scored, faq_brain.threshold)
+    print(f"\nparaphrase set: accuracy {result['accuracy']:.3f}, precision {result['precision']:.3f}, "
+          f"coverage {result['coverage']:.3f}")
+    assert result["off_topic_ama_answered"] == 0
+    assert result["accuracy"] >= 0.70
