@@ -52,10 +52,13 @@ class ActionAnswerQuestion(Action):
             return []
 
         text = tracker.latest_message.get("text") or ""
+        off_topic = (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope"
         answer, closest = brain.ask(text)
-        if answer:
+        # Two signals must agree before the author is quoted: a request Rasa calls off-topic
+        # ("recommend a sci-fi novel") can sit close to an AMA answer ("books I recommend").
+        if answer and not (off_topic and answer.entry.kind == "ama"):
             reply(dispatcher, answer.entry, answer.score)
-        elif (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope":
+        elif off_topic:
             dispatcher.utter_message(text=OFF_TOPIC)
         else:
             dispatcher.utter_message(text=NOT_SURE, buttons=[

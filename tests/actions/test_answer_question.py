@@ -47,3 +47,10 @@ def test_answer_question_button_serves_the_picked_topic(brain, dispatcher):
     _, payload = _run(dispatcher, '/faq{"faq_id":"dropout"}', entities=[{"entity": "faq_id", "value": "dropout"}])
     assert payload["custom"]["data"] == {"type": "faq", "faq_id": "dropout", "kind": "concept",
                                          "topic": "Dropout", "score": None}
+
+
+def test_answer_question_never_quotes_the_author_for_a_request_rasa_calls_off_topic(brain, dispatcher):
+    answer, _ = brain.ask("which books do you recommend after this one?")
+    assert answer is not None and answer.entry.kind == "ama"  # close to an AMA answer...
+    (message,) = _run(dispatcher, "which books do you recommend after this one?", intent="out_of_scope")
+    assert "outside what I do" in message["text"]  # ...but Rasa said off-topic: declined

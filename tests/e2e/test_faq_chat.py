@@ -48,7 +48,7 @@ def test_paraphrase_set_through_the_bot(stack):
     hits = [(_faq_payload(_ask(stack, case["text"])) or {}).get("faq_id") == case["expect"]
             for case in data["questions"]]
     print(f"\nparaphrase set through the bot: {sum(hits)}/{len(hits)} answered correctly")
-    assert sum(hits) / len(hits) >= 0.70  # retriever-level figures: python -m faq.evaluate
+    assert sum(hits) / len(hits) >= 0.80  # 39/47 when written; issue 3 asks 0.85 (not yet met)
 
 
 def test_no_off_topic_request_gets_an_ama_answer(stack):

@@ -40,4 +40,4 @@ def test_paraphrase_set_accuracy_and_no_off_topic_answers(faq_brain):
     print(f"\nparaphrase set: accuracy {result['accuracy']:.3f}, precision {result['precision']:.3f}, "
           f"coverage {result['coverage']:.3f}")
     assert result["off_topic_ama_answered"] == 0
-    assert result["accuracy"] >= 0.70
+    assert result["accuracy"] >= 0.80  # 0.830 when written; issue 3 asks 0.85 (not yet met)
