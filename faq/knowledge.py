@@ -52,6 +52,11 @@ def load(data_dir: Path = DATA) -> list[Entry]:
               answer=c["answer"], offer=c.get("offer"))
         for c in concepts
     ]
+    for entry in entries:
+        bad = [q for q in entry.questions if not isinstance(q, str) or not q.strip()]
+        if bad or not isinstance(entry.answer, str):
+            raise ValueError(f"FAQ entry {entry.id}: every question and the answer must be text "
+                             f"(quote a line containing ': '), got {bad or entry.answer!r}")
     ids = [e.id for e in entries]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:

@@ -54,3 +54,12 @@ def test_build_nlu_puts_every_phrasing_in_the_faq_intent(entries):
     expected = {build_nlu.clean(q) for e in entries for q in e.questions}
     assert set(examples) == expected
     assert not any(c in "".join(examples) for c in "[]{}")
+
+
+def test_knowledge_rejects_a_question_yaml_turned_into_a_mapping(tmp_path):
+    for name in ("ama.yml", "ama_paraphrases.yml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "concepts.yml").write_text(
+        "items:\n  - id: x\n    topic: X\n    questions:\n      - Mobile or server: which?\n    answer: A.\n")
+    with pytest.raises(ValueError, match="quote a line"):
+        load(tmp_path)
