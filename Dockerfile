@@ -22,6 +22,7 @@ COPY skills skills
 COPY actions actions
 COPY api api
 COPY faq faq
+COPY data data
 COPY web/src web/src
 COPY --from=web /web/dist web/dist
 RUN uv pip install --system --no-deps -e .

@@ -80,4 +80,15 @@ def test_makefile_run_and_test_use_the_same_entry_points():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run: .*\n\t\$\(APP_PY\) -m tutor run$", makefile, re.M)
     assert re.search(r"^test: .*\n\t.*-m pytest", makefile, re.M)
-    assert "requirements/app.lock.txt" in (ROOT / "Dockerfile").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "requirements/app.lock.txt" in dockerfile and "app-nodeps.txt" in dockerfile
+
+
+def test_dockerfile_copies_every_package_the_services_import_and_the_data_they_read():
+    import tomllib
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    for package in (p.rstrip("*") for p in packages):
+        assert f"COPY {package} {package}" in dockerfile, package
+    assert "COPY data data" in dockerfile
