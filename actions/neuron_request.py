@@ -22,7 +22,7 @@ LEARNING_RATE = re.compile(
 )
 LEARNING_RATE_WORD = re.compile(r"\b(?:learning[ _-]?rate|lr)\b", re.I)
 RULE = re.compile(
-    rf"\by\s*=\s*(?P<w>[-+]?\s*(?:\d*\.?\d+)?)\s*\*?\s*x\b(?:\s*(?P<sign>[-+])\s*(?P<b>\d*\.?\d+))?",
+    r"\by\s*=\s*(?P<w>[-+]?\s*(?:\d*\.?\d+)?)\s*\*?\s*x\b(?:\s*(?P<sign>[-+])\s*(?P<b>\d*\.?\d+))?",
     re.I,
 )
 POINT = re.compile(rf"\(\s*(?P<x>{NUMBER})\s*[,;]\s*(?P<y>{NUMBER})\s*\)")

@@ -17,15 +17,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from tutor.chat_client import Learner
-    from tutor.settings import Settings
-    from tutor.supervisor import Stack, free_port
+    from tutor.supervisor import Stack, isolated_settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        var = Path(tmp) / "var"
-        api_port = free_port()
-        settings = Settings(var_dir=var, database_url=f"sqlite:///{var / 'tutor.db'}",
-                            rasa_port=free_port(), actions_port=free_port(), api_port=api_port,
-                            public_base_url=f"http://127.0.0.1:{api_port}")
+        settings = isolated_settings(Path(tmp) / "var")
         started = time.perf_counter()
         with Stack(settings):
             ready = time.perf_counter() - started

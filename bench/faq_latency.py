@@ -56,15 +56,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=10)
     args = parser.parse_args()
-    from tutor.settings import Settings
-    from tutor.supervisor import Stack, free_port
+    from tutor.supervisor import Stack, isolated_settings
 
     data = yaml.safe_load((ROOT / "tests" / "faq" / "paraphrases.yml").read_text())
     questions = [q["text"] for q in data["questions"]] + data["off_topic"]
     with tempfile.TemporaryDirectory() as tmp:
-        var = Path(tmp) / "var"
-        settings = Settings(var_dir=var, database_url=f"sqlite:///{var / 'tutor.db'}",
-                            rasa_port=free_port(), actions_port=free_port(), api_port=free_port())
+        settings = isolated_settings(Path(tmp) / "var")
         with Stack(settings) as stack:
             url = stack.settings.rasa_url
             phase(url, questions[:5], 1)  # warm-up

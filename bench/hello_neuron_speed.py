@@ -50,8 +50,8 @@ def main() -> None:
     skill_loop(xs, ys, 5)
 
     runs = {
-        f"plain fit, tf_keras (Keras 2)": [plain_fit(xs, ys, args.epochs) for _ in range(args.repeats)],
-        f"plain fit, Keras 3": [plain_fit(xs, ys, args.epochs, 3) for _ in range(args.repeats)],
+        "plain fit, tf_keras (Keras 2)": [plain_fit(xs, ys, args.epochs) for _ in range(args.repeats)],
+        "plain fit, Keras 3": [plain_fit(xs, ys, args.epochs, 3) for _ in range(args.repeats)],
         "skill tf.function loop": [skill_loop(xs, ys, args.epochs) for _ in range(max(5, args.repeats))],
     }
     medians = {name: statistics.median(times) for name, times in runs.items()}

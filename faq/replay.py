@@ -70,14 +70,10 @@ def main() -> None:
     else:
         import tempfile
 
-        from tutor.supervisor import Stack, free_port
-        from tutor.settings import Settings
+        from tutor.supervisor import Stack, isolated_settings
 
         with tempfile.TemporaryDirectory() as tmp:
-            var = Path(tmp) / "var"
-            settings = Settings(var_dir=var, database_url=f"sqlite:///{var / 'tutor.db'}",
-                                rasa_port=free_port(), actions_port=free_port(), api_port=free_port())
-            with Stack(settings) as stack:
+            with Stack(isolated_settings(Path(tmp) / "var")) as stack:
                 rows = replay(stack.settings.rasa_url)
     print(report(rows))
     sys.exit(0 if rows and sum(r.correct for r in rows) / len(rows) >= 0.95 else 1)

@@ -37,6 +37,21 @@ def _runs(pid: int, argv: list[str]) -> bool:
     return [part.decode(errors="replace") for part in cmdline if part][-len(argv):] == argv
 
 
+def isolated_settings(var_dir: Path, **overrides) -> Settings:
+    """Settings for a private stack: free ports, its own SQLite files and artifacts under var_dir.
+    Used by the end-to-end tests, the benches and the AMA replay, so they never touch `make run`'s."""
+    api_port = free_port()
+    values = {
+        "var_dir": var_dir,
+        "database_url": f"sqlite:///{var_dir / 'tutor.db'}",
+        "rasa_port": free_port(),
+        "actions_port": free_port(),
+        "api_port": api_port,
+        "public_base_url": f"http://127.0.0.1:{api_port}",
+    }
+    return Settings(**{**values, **overrides})
+
+
 class ServiceFailed(RuntimeError):
     pass
 

@@ -1,7 +1,5 @@
 """A learner trains y = 2x - 1 over socket.io against the real stack, and is refused bad input."""
 
-import io
-import json
 
 import httpx
 import numpy as np
