@@ -187,8 +187,7 @@ def main() -> None:
     started = time.perf_counter()
     worker.warm_up()
     log.info("TensorFlow warm in %.1f s", time.perf_counter() - started)
-    worker.recover()
-    worker.run_forever()
+    worker.run_forever()  # recovers orphaned jobs and owed results on its first pass
     worker.notifier.close()
 
 
