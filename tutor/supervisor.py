@@ -124,8 +124,10 @@ class Stack:
             with open(self.logs[name], "rb") as log:
                 log.seek(self.log_starts[name])
                 return service.ready_log.encode() in log.read()
+        # Only Rasa needs its token; sent elsewhere it would land in those servers' access logs.
+        params = {"token": self.settings.rasa_token} if name == "rasa" else {}
         try:
-            response = httpx.get(service.ready_url, params={"token": self.settings.rasa_token}, timeout=2)
+            response = httpx.get(service.ready_url, params=params, timeout=2)
         except httpx.HTTPError:
             return False
         if name == "rasa":  # /status answers before the model is loaded

@@ -79,3 +79,20 @@ def test_stack_closes_rasas_http_api_with_a_token_per_run(settings):
     argv = rasa_argv(stack.settings, settings.models_dir / "m.tar.gz")
     assert argv[argv.index("--auth-token") + 1] == stack.settings.rasa_token
     assert stack.settings.child_env()["TUTOR_RASA_TOKEN"] == stack.settings.rasa_token
+
+
+def test_stack_sends_rasas_token_only_to_rasa_when_checking_readiness(settings, monkeypatch):
+    import httpx
+
+    seen = {}
+
+    def fake_get(url, params=None, timeout=None):
+        seen[url] = params
+        return httpx.Response(200, json={"model_id": "m"})
+
+    monkeypatch.setattr(httpx, "get", fake_get)
+    stack = Stack(settings)
+    stack._is_ready("api", Service("api", [], ready_url="http://127.0.0.1:1/health"))
+    stack._is_ready("rasa", Service("rasa", [], ready_url="http://127.0.0.1:2/status"))
+    assert seen["http://127.0.0.1:1/health"] == {}
+    assert seen["http://127.0.0.1:2/status"] == {"token": stack.settings.rasa_token}
