@@ -39,16 +39,25 @@ def ask(client: httpx.Client, rasa_url: str, text: str) -> list[dict]:
     return response.json()
 
 
+def reply_text(replies: list[dict]) -> str:
+    """The bot's text with paragraphs rejoined: Rasa's output channels send each paragraph
+    ("\n\n") as its own message."""
+    return "\n\n".join(r["text"] for r in replies if r.get("text"))
+
+
+def faq_payload(replies: list[dict]) -> dict | None:
+    """The FAQ brain's machine-readable payload (REST returns it under custom.data), if any."""
+    return next((r["custom"]["data"] for r in replies
+                 if (r.get("custom") or {}).get("data", {}).get("type") == "faq"), None)
+
+
 def replay(rasa_url: str) -> list[Row]:
     rows = []
     with httpx.Client(timeout=60) as client:
         for item_id, question, answer in ama_questions():
             replies = ask(client, rasa_url, question)
-            # Rasa's output channels send each paragraph ("\n\n") as its own message.
-            text = "\n\n".join(r["text"] for r in replies if r.get("text"))
-            payload = next((r["custom"]["data"] for r in replies
-                            if (r.get("custom") or {}).get("data", {}).get("type") == "faq"), {})
-            rows.append(Row(item_id, question, payload.get("faq_id"), answer in text))
+            payload = faq_payload(replies) or {}
+            rows.append(Row(item_id, question, payload.get("faq_id"), answer in reply_text(replies)))
     return rows
 
 

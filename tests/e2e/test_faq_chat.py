@@ -14,12 +14,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _ask(stack, text):
-    return replay.ask(httpx.Client(timeout=60), stack.settings.rasa_url, text)
+    with httpx.Client(timeout=60) as client:
+        return replay.ask(client, stack.settings.rasa_url, text)
 
 
-def _faq_payload(replies):
-    return next((r["custom"]["data"] for r in replies
-                 if (r.get("custom") or {}).get("data", {}).get("type") == "faq"), None)
+_faq_payload = replay.faq_payload
 
 
 def test_ama_replay_answers_at_least_95_percent_of_the_archive_verbatim(stack):
@@ -31,7 +30,7 @@ def test_ama_replay_answers_at_least_95_percent_of_the_archive_verbatim(stack):
 
 def test_ama_answer_is_attributed_to_the_author(stack):
     replies = _ask(stack, "How much theory do you cover in your book?")
-    text = "\n\n".join(r["text"] for r in replies if r.get("text"))
+    text = replay.reply_text(replies)
     assert text.startswith("Laurence Moroney answered this in the book's AMA (asked by Matthew Emerick)")
     assert "Almost no math!" in text
 
@@ -63,7 +62,7 @@ def test_no_off_topic_request_gets_an_ama_answer(stack):
 def test_unsure_question_offers_closest_topics_and_reaches_the_staff_list(stack):
     question = f"how do capsule networks route between layers {uuid.uuid4().hex[:6]}?"
     replies = _ask(stack, question)
-    text = "\n".join(r.get("text") or "" for r in replies)
+    text = replay.reply_text(replies)
     assert "not sure" in text
     buttons = [b for r in replies for b in r.get("buttons", [])]
     assert 2 <= len(buttons) <= 3 and all(b["payload"].startswith('/faq{"faq_id":') for b in buttons)
