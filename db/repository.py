@@ -92,6 +92,40 @@ def still_owns(session: Session, job: Job, worker_id: str) -> bool:
     return job.status is JobStatus.running and job.worker_id == worker_id
 
 
+def is_cancelled(session: Session, job: Job) -> bool:
+    """Re-read the job's status: a learner may have cancelled it from the action server."""
+    session.refresh(job, ["status"])
+    return job.status is JobStatus.cancelled
+
+
+def active_jobs(session: Session, learner: Learner) -> list[Job]:
+    """A learner's queued or running jobs, newest first."""
+    return list(session.scalars(
+        select(Job)
+        .where(Job.learner_id == learner.id,
+               Job.status.in_([JobStatus.queued, JobStatus.running]))
+        .order_by(Job.id.desc())
+    ))
+
+
+def cancel_job(session: Session, job: Job, reason: str) -> Job:
+    """Cancel a queued or running job; a running one stops at its worker's next progress
+    report. The learner who asked has been answered, so no result is owed."""
+    set_status(session, job, JobStatus.cancelled, error=reason)
+    job.notified_at = utcnow()
+    return job
+
+
+def finished_jobs(session: Session, learner: Learner, skill: str | None = None,
+                  limit: int = 20) -> list[Job]:
+    """A learner's successful runs, newest first, optionally of one skill."""
+    query = select(Job).where(Job.learner_id == learner.id,
+                              Job.status == JobStatus.succeeded)
+    if skill is not None:
+        query = query.where(Job.skill == skill)
+    return list(session.scalars(query.order_by(Job.id.desc()).limit(limit)))
+
+
 def record_progress(session: Session, job: Job, fraction: float, note: str) -> Job:
     job.progress = max(0.0, min(1.0, fraction))
     job.progress_note = note
@@ -151,7 +185,7 @@ def jobs_owing_notification(session: Session) -> list[Job]:
         session.scalars(
             select(Job)
             .where(
-                Job.status.in_([JobStatus.succeeded, JobStatus.failed]),
+                Job.status.in_([JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled]),
                 Job.notified_at.is_(None),
             )
             .order_by(Job.id)

@@ -26,6 +26,18 @@ from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
+class JobStopped(Exception):
+    """Raised from a skill's progress report to end its training early."""
+
+
+class JobTimedOut(JobStopped):
+    pass
+
+
+class JobCancelledByLearner(JobStopped):
+    pass
+
+
 UNEXPECTED_FAILURE = (
     "Sorry, the training crashed on my side. Nothing you did caused it, and it has been "
     "logged for the course staff. You can ask me to train again."
@@ -105,13 +117,20 @@ class Worker:
         repo.record_progress(session, job, 0.0, "starting")
         session.commit()
         self.notifier.trigger(job.conversation_id, PROGRESS_INTENT, job.id)
-        last_push = time.monotonic()
+        started = last_push = time.monotonic()
+        limit = self.settings.job_time_limit
 
         def progress(fraction: float, note: str) -> None:
+            """Record progress, push it now and then, and stop the skill (by raising) when the
+            learner cancelled the job or it ran past its time limit."""
             nonlocal last_push
+            if repo.is_cancelled(session, job):
+                raise JobCancelledByLearner()
+            now = time.monotonic()
+            if now - started > limit:
+                raise JobTimedOut()
             repo.record_progress(session, job, fraction, note)
             session.commit()
-            now = time.monotonic()
             if now - last_push >= self.settings.progress_min_interval and fraction < 1.0:
                 last_push = now
                 self.notifier.trigger(job.conversation_id, PROGRESS_INTENT, job.id)
@@ -122,6 +141,15 @@ class Worker:
             skill = registry.get(job.skill).load()
             result = skill.run(skill.Params.model_validate(job.params), out_dir, progress)
             outcome = {"status": JobStatus.succeeded, "progress": 1.0}
+        except JobCancelledByLearner:
+            log.info("job %s cancelled by its learner", job.id)
+            session.rollback()
+            shutil.rmtree(out_dir, ignore_errors=True)
+            return
+        except JobTimedOut:
+            result, outcome = None, {"status": JobStatus.cancelled, "error": (
+                f"I stopped it after {limit:g} seconds, the time limit for one training. "
+                "Try fewer epochs or a smaller model and ask again.")}
         except SkillError as exc:
             result, outcome = None, {"status": JobStatus.failed, "error": str(exc),
                                      "error_detail": traceback.format_exc()}
@@ -181,6 +209,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     settings = Settings()
+    os.nice(settings.worker_nice)  # the dialogue processes come first on a busy machine
     worker = Worker(settings)
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)

@@ -6,7 +6,7 @@ folder it is given and names them in the result; the worker stores and publishes
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Progress(Protocol):
@@ -36,3 +36,6 @@ class SkillResult:
     metrics: dict[str, float]
     artifacts: list[ArtifactFile]
     summary: str  # one or two sentences for the learner
+    # Skill-specific payload keys beside skill/metrics/artifacts, e.g. textgen's "generated"
+    # text or a table of rows; JSON-serialisable values only.
+    extras: dict[str, Any] = field(default_factory=dict)

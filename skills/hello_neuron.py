@@ -8,7 +8,6 @@ measures both.
 """
 
 import math
-import os
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.training import keras
 
 NAME = "hello_neuron"
 MAX_POINTS = 100
@@ -55,17 +55,9 @@ class Params(BaseModel):
         return np.array(xs, np.float32).reshape(-1, 1), np.array(ys, np.float32).reshape(-1, 1)
 
 
-def _keras():
-    """tf_keras (Keras 2): the TF.js converter needs Keras 2 layer JSON."""
-    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    import tf_keras
-
-    return tf_keras
-
-
 def build_model():
-    keras = _keras()
-    model = keras.Sequential([keras.layers.Dense(units=1, input_shape=[1])])
+    k = keras()
+    model = k.Sequential([k.layers.Dense(units=1, input_shape=[1])])
     return model
 
 
@@ -74,9 +66,9 @@ def train(model, xs: np.ndarray, ys: np.ndarray, epochs: int, learning_rate: flo
     """Full-batch SGD on mean squared error; returns the loss before each epoch's update."""
     import tensorflow as tf
 
-    keras = _keras()
-    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
-    loss_fn = keras.losses.MeanSquaredError()
+    k = keras()
+    optimizer = k.optimizers.SGD(learning_rate=learning_rate)
+    loss_fn = k.losses.MeanSquaredError()
     xs_t, ys_t = tf.constant(xs), tf.constant(ys)
 
     @tf.function

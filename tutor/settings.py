@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=2, ge=1)
     # How often a worker requeues orphaned jobs and re-sends results Rasa did not take.
     recover_interval: float = Field(default=10.0, gt=0)
+    # Wall-clock limit per job; past it the job is cancelled at its next progress report and
+    # the learner is told (skills report at least once per epoch).
+    job_time_limit: float = Field(default=120.0, gt=0)
+    # The worker runs at this nice level so trainings never starve the dialogue processes.
+    worker_nice: int = Field(default=10, ge=0, le=19)
 
     @cached_property
     def db_url(self) -> str:
@@ -124,6 +129,8 @@ class Settings(BaseSettings):
             "TUTOR_JOB_STALE_SECONDS": str(self.job_stale_seconds),
             "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),
             "TUTOR_RECOVER_INTERVAL": str(self.recover_interval),
+            "TUTOR_JOB_TIME_LIMIT": str(self.job_time_limit),
+            "TUTOR_WORKER_NICE": str(self.worker_nice),
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,

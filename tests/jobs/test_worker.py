@@ -206,3 +206,50 @@ def test_notifier_escapes_a_conversation_id_chosen_by_the_client(rasa):
     assert rasa.paths == ["/conversations/..%2F..%2Fmodel/trigger_intent",
                           "/conversations/a%3Fx%3D1/trigger_intent"]
     assert [c["conversation"] for c in rasa.calls] == ["../../model", "a?x=1"]
+
+
+def _slow_skill(monkeypatch, steps=50, on_step=None):
+    """A skill that reports progress 50 times, 20 ms apart, calling on_step(i) before each."""
+    def slow_run(params, out_dir, progress):
+        for i in range(steps):
+            if on_step:
+                on_step(i)
+            time.sleep(0.02)
+            progress(i / steps, f"step {i}")
+        raise AssertionError("the skill should have been stopped")
+
+    fake_skill = types.SimpleNamespace(Params=crashing_skill.Params, run=slow_run)
+    monkeypatch.setitem(registry.SKILLS, "slow", registry.SkillEntry("slow", "unused", "slow"))
+    monkeypatch.setattr(registry.SkillEntry, "load", lambda self: fake_skill)
+
+
+def test_worker_cancels_a_job_over_its_time_limit_and_tells_the_learner(make_worker, rasa, monkeypatch):
+    worker = make_worker(job_time_limit=0.2)
+    _slow_skill(monkeypatch)
+    job_id = _queue(worker, skill="slow")
+    worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.cancelled
+    assert "0.2 seconds" in job.error and "time limit" in job.error
+    assert job.progress < 0.5  # stopped early, not run to the end
+    assert rasa.intents()[-1] == RESULT_INTENT and job.notified_at is not None
+
+
+def test_worker_stops_a_running_job_the_learner_cancelled_without_a_second_message(make_worker, rasa, monkeypatch):
+    worker = make_worker()
+
+    def cancel_at_step_5(i):
+        if i == 5:
+            with worker.sessions() as other:  # what the cancel action does
+                repo.cancel_job(other, repo.get_job(other, job_id), "cancelled by the learner")
+                other.commit()
+
+    _slow_skill(monkeypatch, on_step=cancel_at_step_5)
+    job_id = _queue(worker, skill="slow")
+    worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.cancelled and job.error == "cancelled by the learner"
+    assert job.progress < 0.2
+    assert RESULT_INTENT not in rasa.intents()  # the cancel action already answered
+    with worker.sessions() as s:
+        assert repo.jobs_owing_notification(s) == []
