@@ -2,23 +2,14 @@
 
 from typing import Any
 
-import logging
-
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions import runtime
 from actions.neuron_request import RequestParseError, parse_neuron_request
+from actions.queueing import queue
 from actions.refusals import explain
-from db import repository as repo
 from skills import hello_neuron as neuron
-
-log = logging.getLogger(__name__)
-
-QUEUE_DOWN = ("Sorry, I couldn't queue your training just now: my job database didn't answer. "
-              "Nothing was started. Please try again in a minute.")
 
 
 def describe(params: neuron.Params) -> str:
@@ -48,24 +39,7 @@ class ActionTrainNeuron(Action):
             dispatcher.utter_message(text=explain(exc, raw))
             return []
 
-        try:
-            with runtime.sessions()() as session:
-                learner = repo.get_or_create_learner(
-                    session, tracker.get_latest_input_channel() or "unknown", tracker.sender_id
-                )
-                job = repo.create_job(session, learner, tracker.sender_id, neuron.NAME,
-                                      params.model_dump(mode="json"))
-                session.commit()
-        except SQLAlchemyError:
-            log.exception("could not queue a hello-neuron job")
-            dispatcher.utter_message(text=QUEUE_DOWN)
-            return []
-
-        dispatcher.utter_message(
-            text=(f"On it! Job #{job.id}: I'm training {describe(params)}. I'll post progress "
-                  "here, then the learned weight and bias, a loss plot and TFLite and TF.js "
-                  "downloads."),
-            json_message={"data": {"type": "job", "job_id": job.id, "skill": neuron.NAME,
-                                   "status": "queued"}},
-        )
+        queue(dispatcher, tracker, neuron.NAME, params.model_dump(mode="json"),
+              f"I'm training {describe(params)}. I'll post progress here, then the learned "
+              "weight and bias, a loss plot and TFLite and TF.js downloads.")
         return []

@@ -1,0 +1,43 @@
+"""Queue a validated skill job for the learner behind a tracker, and answer at once.
+
+Shared by every training action so each one only parses its own settings.
+"""
+
+import logging
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import runtime
+from db import repository as repo
+from db.models import Job, Learner
+
+log = logging.getLogger(__name__)
+
+QUEUE_DOWN = ("Sorry, I couldn't queue your training just now: my job database didn't answer. "
+              "Nothing was started. Please try again in a minute.")
+
+
+def learner_of(session, tracker: Tracker) -> Learner:
+    return repo.get_or_create_learner(session, tracker.get_latest_input_channel() or "unknown",
+                                      tracker.sender_id)
+
+
+def queue(dispatcher: CollectingDispatcher, tracker: Tracker, skill: str, params: dict,
+          promise: str) -> Job | None:
+    """Store the job and say `promise` (what will be trained and what will come back)."""
+    try:
+        with runtime.sessions()() as session:
+            job = repo.create_job(session, learner_of(session, tracker), tracker.sender_id,
+                                  skill, params)
+            session.commit()
+    except SQLAlchemyError:
+        log.exception("could not queue a %s job", skill)
+        dispatcher.utter_message(text=QUEUE_DOWN)
+        return None
+    dispatcher.utter_message(
+        text=f"On it! Job #{job.id}: {promise}",
+        json_message={"data": {"type": "job", "job_id": job.id, "skill": skill, "status": "queued"}},
+    )
+    return job

@@ -1,0 +1,93 @@
+"""Read a skill's settings out of a learner's sentence with a small declarative grammar.
+
+Each skill lists its options (a number, a choice among words, an on/off flag, a quoted text)
+and the words a learner uses for them; `parse` returns raw values and the skill's pydantic
+Params checks the bounds. Same reasons as actions/neuron_request.py: exact, testable, and no
+Rasa retraining when an option is added.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from actions.neuron_request import NUMBER, RequestParseError, _number
+
+LINK = r"\s*(?:=|:|of|to|is|at|as)?\s*"
+
+
+@dataclass(frozen=True)
+class Number:
+    """`epochs 20`, `20 epochs`, `dropout=0.3`, `dropout 30%`."""
+
+    field: str
+    names: str  # regex alternation of the words for this option
+    integer: bool = False
+    number_first: bool = True  # also accept "20 epochs"
+
+    def read(self, text: str, raw: dict) -> None:
+        after = re.search(rf"\b(?:{self.names}){LINK}(?P<n>{NUMBER})(?P<pct>\s*%)?(?![\w.])", text, re.I)
+        before = self.number_first and re.search(
+            rf"(?<![\w.])(?P<n>{NUMBER})(?P<pct>\s*%)?\s*(?:{self.names})\b", text, re.I)
+        match = after or before
+        if match:
+            value = _number(match["n"]) / (100 if match["pct"] else 1)
+            raw[self.field] = int(value) if self.integer and float(value).is_integer() else value
+        elif re.search(rf"\b(?:{self.names})\b", text, re.I) and not re.search(r"\d", text):
+            word = re.search(rf"\b(?:{self.names})\b", text, re.I)[0]
+            raise RequestParseError(f"I couldn't read the number for {word!r}. "
+                                    f"Say it like \"{word} 20\".")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of several words: `cnn` / `dense`, `bilstm` / `pooling`."""
+
+    field: str
+    values: dict[str, str]  # regex -> value
+
+    def read(self, text: str, raw: dict) -> None:
+        for pattern, value in self.values.items():
+            if re.search(rf"\b(?:{pattern})\b", text, re.I):
+                raw[self.field] = value
+                return
+
+
+@dataclass(frozen=True)
+class Flag:
+    """`with augmentation` / `augmentation on` -> True; `no augmentation` / `without` -> False."""
+
+    field: str
+    names: str
+
+    def read(self, text: str, raw: dict) -> None:
+        off = re.search(rf"\b(?:no|without|disable|turn off)\s+(?:\w+\s+)?(?:{self.names})\b"
+                        rf"|\b(?:{self.names})\s*(?:=|:)?\s*(?:off|false|no)\b", text, re.I)
+        on = re.search(rf"\b(?:{self.names})\b", text, re.I)
+        if off:
+            raw[self.field] = False
+        elif on:
+            raw[self.field] = True
+
+
+@dataclass(frozen=True)
+class Text:
+    """A quoted phrase after one of the names: `seed "in the town of athy"`."""
+
+    field: str
+    names: str
+
+    def read(self, text: str, raw: dict) -> None:
+        match = re.search(rf"\b(?:{self.names})\b{LINK}[\"“'‘](?P<t>[^\"”’]+)[\"”'’]", text, re.I)
+        match = match or re.search(rf"\b(?:{self.names})\b\s*[:=]\s*(?P<t>[^,;]+)", text, re.I)
+        if match:
+            raw[self.field] = match["t"].strip()
+
+
+@dataclass(frozen=True)
+class SkillOptions:
+    options: list = field(default_factory=list)
+
+    def parse(self, text: str) -> dict:
+        raw: dict = {}
+        for option in self.options:
+            option.read(text, raw)
+        return raw
