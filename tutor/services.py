@@ -17,9 +17,12 @@ class Service:
     ready_log: str | None = None
 
 
+RASA_LAUNCHER = ["-m", "bot.launch"]  # Rasa's CLI plus two speed fixes (bot/launch.py)
+
+
 def rasa_argv(settings: Settings, model: Path) -> list[str]:
     return [
-        str(settings.rasa_venv / "bin" / "rasa"), "run",
+        str(settings.rasa_venv / "bin" / "python"), *RASA_LAUNCHER, "run",
         "--model", str(model),
         "--enable-api",
         "--cors", "*",
@@ -27,7 +30,8 @@ def rasa_argv(settings: Settings, model: Path) -> list[str]:
         "--port", str(settings.rasa_port),
         "--credentials", str(settings.bot_dir / "credentials.yml"),
         "--endpoints", str(settings.bot_dir / "endpoints.yml"),
-        *(["--auth-token", settings.rasa_token] if settings.rasa_token else []),
+        # "=" form: a token may start with "-" (token_urlsafe), which argparse reads as a flag.
+        *([f"--auth-token={settings.rasa_token}"] if settings.rasa_token else []),
     ]
 
 

@@ -48,9 +48,11 @@ def test_compose_app_commands_match_make_run(compose, compose_settings, name):
 
 def test_compose_rasa_command_matches_make_run(compose, compose_settings):
     assert compose["rasa"]["image"] == "rasa/rasa:3.6.21"
-    # The image's entrypoint is `rasa`; the token is compose's own ${TUTOR_RASA_TOKEN}.
+    # Both start Rasa through bot/launch.py; the token is compose's own ${TUTOR_RASA_TOKEN}.
     settings = compose_settings.model_copy(update={"rasa_token": "${TUTOR_RASA_TOKEN}"})
-    assert compose["rasa"]["command"] == rasa_argv(settings, Path("/app/models"))[1:]
+    argv = rasa_argv(settings, Path("/app/models"))
+    assert compose["rasa"]["entrypoint"] == ["python", *argv[1:3]]
+    assert compose["rasa"]["command"] == argv[3:]
 
 
 def test_compose_publishes_the_default_ports(compose):

@@ -1,0 +1,1 @@
+"""Tutor's Rasa project (config, domain, data) and the small Python it needs to run Rasa well."""

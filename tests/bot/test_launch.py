@@ -1,0 +1,74 @@
+"""bot/launch.py's speed fixes keep Rasa's behaviour: run inside Rasa's own venv."""
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.rasa
+
+
+def _in_rasa_venv(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", textwrap.dedent(code)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_launch_still_rejects_a_malformed_action_response_with_rasas_message():
+    done = _in_rasa_venv("""
+        from bot.launch import _validate_with_cached_schema
+        _validate_with_cached_schema()
+        from jsonschema import ValidationError
+        from rasa.core.actions.action import RemoteAction
+        action = RemoteAction("action_x", None)
+        assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
+        try:
+            action._validate_action_result({"events": "not a list", "responses": []})
+        except ValidationError as exc:
+            assert "Failed to validate Action server response" in exc.message
+            print("rejected")
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "rejected"
+
+
+def test_launch_puts_sqlite_in_wal_mode(tmp_path):
+    done = _in_rasa_venv(f"""
+        from bot.launch import _fast_sqlite_commits
+        _fast_sqlite_commits()
+        import sqlalchemy as sa
+        engine = sa.create_engine("sqlite:///{tmp_path / 'tracker.db'}")
+        with engine.connect() as conn:
+            print(conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                  conn.exec_driver_sql("PRAGMA synchronous").scalar())
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["wal", "1"]  # 1 = NORMAL
+
+
+def test_launch_makes_a_waiting_message_take_the_conversation_lock_within_50_ms():
+    done = _in_rasa_venv("""
+        import asyncio, time
+        from bot.launch import _poll_conversation_locks_often
+        _poll_conversation_locks_often()
+        from rasa.core.lock_store import InMemoryLockStore
+
+        async def main():
+            store = InMemoryLockStore()
+            async def holder():
+                async with store.lock("c1"):
+                    await asyncio.sleep(0.1)
+            task = asyncio.create_task(holder())
+            await asyncio.sleep(0.01)
+            started = time.perf_counter()
+            async with store.lock("c1"):
+                waited = time.perf_counter() - started
+            await task
+            print(round(waited, 3))
+
+        asyncio.run(main())
+    """)
+    assert done.returncode == 0, done.stderr
+    assert 0.05 < float(done.stdout) < 0.15  # held for 0.1 s; Rasa's own polling would wait 1 s
