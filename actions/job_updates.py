@@ -26,18 +26,56 @@ def _job_for(tracker: Tracker) -> Job | None:
         return job
 
 
+def _neuron_lines(result: dict) -> list[str]:
+    m = result.get("metrics", {})
+    return [f"weight = {m['weight']:.4f}, bias = {m['bias']:.4f}, prediction for x = 10: "
+            f"{m['prediction_x10']:.4f}, final loss {m['final_loss']:.3g}, trained in "
+            f"{m['train_seconds']:.2f} s."] if "weight" in m else []
+
+
+def _table_lines(result: dict) -> list[str]:
+    rows = result.get("table") or []
+    return [f"- {row['model']}: MAE {row['mae']:.3f}" + (" (baseline)" if row.get("kind") == "baseline" else "")
+            for row in rows]
+
+
+def _generated_lines(result: dict) -> list[str]:
+    return [f"\u201c{result['generated']}\u201d"] if result.get("generated") else []
+
+
+def _coaching_lines(result: dict) -> list[str]:
+    return [result["coaching"]] if result.get("coaching") else []
+
+
+def _tokens_lines(result: dict) -> list[str]:
+    lines = []
+    if "keras_tokens" in result:
+        lines.append("Keras TextVectorization: " + " | ".join(result["keras_tokens"])
+                     + f" -> ids {result.get('keras_ids')}")
+    if "subword_pieces" in result:
+        lines.append("sentencepiece subwords: " + " | ".join(result["subword_pieces"])
+                     + f" -> ids {result.get('subword_ids')}")
+    return lines
+
+
+# Skill-specific lines under the summary, read from the result payload.
+DETAILS = {
+    "hello_neuron": _neuron_lines,
+    "timeseries": _table_lines,
+    "textgen": _generated_lines,
+    "vision": _coaching_lines,
+    "tokenize": _tokens_lines,
+}
+LABELS = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "model": "Keras model"}
+NOT_LISTED = {"plot", "validation-data"}  # plots are shown inline; validation data feeds exports
+
+
 def result_text(job: Job) -> str:
     result = job.result or {}
-    metrics = result.get("metrics", {})
     lines = [f"Job #{job.id} is done. {result.get('summary', '')}".strip()]
-    if "weight" in metrics:
-        lines.append(
-            f"weight = {metrics['weight']:.4f}, bias = {metrics['bias']:.4f}, "
-            f"prediction for x = 10: {metrics['prediction_x10']:.4f}, final loss "
-            f"{metrics['final_loss']:.3g}, trained in {metrics['train_seconds']:.2f} s."
-        )
-    labels = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "plot": "Loss plot"}
-    downloads = [f"[{labels.get(a['kind'], a['name'])}]({a['url']})" for a in result.get("artifacts", [])]
+    lines += DETAILS.get(job.skill, lambda _: [])(result)
+    downloads = [f"[{LABELS.get(a['kind'], a['name'])}]({a['url']})"
+                 for a in result.get("artifacts", []) if a["kind"] not in NOT_LISTED]
     if downloads:
         lines.append("Downloads: " + " · ".join(downloads))
     return "\n".join(lines)
@@ -74,15 +112,21 @@ class ActionJobResult(Action):
             return []
         if job.status is JobStatus.succeeded:
             result = job.result or {}
-            plot = next((a["url"] for a in result.get("artifacts", []) if a["kind"] == "plot"), None)
             dispatcher.utter_message(text=result_text(job))
-            if plot:
+            for plot in (a["url"] for a in result.get("artifacts", []) if a["kind"] == "plot"):
                 dispatcher.utter_message(image=plot)
             dispatcher.utter_message(json_message={"data": {
+                **result,  # skill extras (generated text, tables) and the summary
                 "type": "result", "job_id": job.id, "status": job.status.value,
                 "skill": result.get("skill"), "metrics": result.get("metrics", {}),
                 "artifacts": result.get("artifacts", []),
             }})
+        elif job.status is JobStatus.cancelled:
+            dispatcher.utter_message(
+                text=f"Job #{job.id} was stopped. {job.error}",
+                json_message={"data": {"type": "result", "job_id": job.id, "status": "cancelled",
+                                       "skill": job.skill, "error": job.error}},
+            )
         elif job.status is JobStatus.failed:
             dispatcher.utter_message(
                 text=f"Job #{job.id} didn't finish. {job.error}",

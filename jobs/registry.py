@@ -1,7 +1,7 @@
-"""Which skills a job may name, and how to turn stored params back into the skill's Params."""
+"""Which skills a job may name, and where each one's Params and run() live."""
 
 from dataclasses import dataclass
-from types import ModuleType
+from types import SimpleNamespace
 
 
 @dataclass(frozen=True)
@@ -9,16 +9,29 @@ class SkillEntry:
     name: str
     module: str  # imported lazily so the action server never imports TensorFlow
     title: str
+    params: str = "Params"  # a module may offer more than one job (sentiment: train, classify)
+    run: str = "run"
 
-    def load(self) -> ModuleType:
+    def load(self) -> SimpleNamespace:
+        """The skill's Params class and run function."""
         import importlib
 
-        return importlib.import_module(self.module)
+        module = importlib.import_module(self.module)
+        return SimpleNamespace(Params=getattr(module, self.params), run=getattr(module, self.run))
 
 
-SKILLS = {
-    "hello_neuron": SkillEntry("hello_neuron", "skills.hello_neuron", "hello neuron (y = 2x - 1)"),
-}
+SKILLS = {entry.name: entry for entry in [
+    SkillEntry("hello_neuron", "skills.hello_neuron", "hello neuron (y = 2x - 1)"),
+    SkillEntry("vision", "skills.vision", "image classifier (digits)"),
+    SkillEntry("transfer", "skills.transfer", "transfer learning"),
+    SkillEntry("sentiment", "skills.sentiment", "sentiment classifier"),
+    SkillEntry("sentiment_classify", "skills.sentiment", "sentiment prediction",
+               params="ClassifyParams", run="run_classify"),
+    SkillEntry("tokenize", "skills.sentiment", "tokenizer demo", params="TokenizeParams",
+               run="run_tokenize"),
+    SkillEntry("textgen", "skills.textgen", "text generator (LSTM)"),
+    SkillEntry("timeseries", "skills.timeseries", "time-series forecaster"),
+]}
 
 
 def get(name: str) -> SkillEntry:

@@ -190,6 +190,7 @@ class Worker:
                 "size_bytes": total,
             })
         job.result = {
+            **result.extras,  # e.g. textgen's "generated"; never overrides the fixed keys
             "skill": result.skill,
             "metrics": result.metrics,
             "artifacts": stored,

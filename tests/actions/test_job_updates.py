@@ -78,3 +78,37 @@ def test_job_progress_at_zero_says_the_job_started(action_db, dispatcher):
         s.commit()
     ActionJobProgress().run(dispatcher, _external("EXTERNAL_job_progress", job_id), {})
     assert dispatcher.messages[0]["text"] == f"Job #{job_id} has started training."
+
+
+def test_job_result_of_a_timed_out_job_says_it_was_stopped_and_why(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.cancelled, error="I stopped it after 120 seconds.")
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    (message,) = dispatcher.messages
+    assert message["text"] == f"Job #{job_id} was stopped. I stopped it after 120 seconds."
+    assert message["custom"]["data"]["status"] == "cancelled"
+
+
+def test_job_result_shows_every_plot_skill_extras_and_lists_other_downloads(action_db, dispatcher):
+    result = {
+        "skill": "timeseries", "summary": "The LSTM beat the naive forecast.",
+        "metrics": {"mae": 4.1, "naive_mae": 6.2},
+        "table": [{"model": "lstm", "mae": 4.1, "kind": "model"},
+                  {"model": "naive", "mae": 6.2, "kind": "baseline"}],
+        "artifacts": [
+            {"kind": "plot", "name": "forecast.png", "url": "http://h/f.png", "size_bytes": 9},
+            {"kind": "plot", "name": "series.png", "url": "http://h/s.png", "size_bytes": 9},
+            {"kind": "model", "name": "model.keras", "url": "http://h/model.keras", "size_bytes": 9},
+            {"kind": "validation-data", "name": "validation.npz", "url": "http://h/v.npz", "size_bytes": 9},
+        ],
+    }
+    job_id = _job(action_db, JobStatus.succeeded, result=result)
+    with action_db() as s:
+        repo.get_job(s, job_id).skill = "timeseries"
+        s.commit()
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    text, *images, custom = dispatcher.messages
+    assert "- lstm: MAE 4.100" in text["text"] and "- naive: MAE 6.200 (baseline)" in text["text"]
+    assert "[Keras model](http://h/model.keras)" in text["text"] and "validation.npz" not in text["text"]
+    assert [m["image"] for m in images] == ["http://h/f.png", "http://h/s.png"]
+    payload = custom["custom"]["data"]
+    assert payload["table"][0]["model"] == "lstm" and payload["metrics"]["naive_mae"] == 6.2

@@ -1,0 +1,61 @@
+"""action_train_skill: one action for every catalogue skill (vision, transfer, sentiment,
+textgen, timeseries). Rasa's intent picks the skill; the skill's options grammar reads the
+settings; its Params checks them; a job is queued and answered at once."""
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import runtime
+from actions.catalogue import CATALOGUE, ChatSkill
+from actions.neuron_request import RequestParseError
+from actions.queueing import learner_of, queue
+from actions.refusals import explain
+from db import repository as repo
+
+log = logging.getLogger(__name__)
+
+
+def previous_metrics(tracker: Tracker, skill: str) -> dict[str, float] | None:
+    """The learner's last successful run of this skill, so a rerun can be compared with it."""
+    try:
+        with runtime.sessions()() as session:
+            jobs = repo.finished_jobs(session, learner_of(session, tracker), skill, limit=1)
+            session.commit()
+            return dict(jobs[0].result["metrics"]) if jobs and jobs[0].result else None
+    except SQLAlchemyError:
+        log.exception("could not read the previous %s run", skill)
+        return None
+
+
+class ActionTrainSkill(Action):
+    def name(self) -> str:
+        return "action_train_skill"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        entry: ChatSkill | None = CATALOGUE.get(intent)
+        if entry is None:
+            dispatcher.utter_message(text="I'm not sure which model you want me to train. Say "
+                                          "\"help\" to see the ones I can run.")
+            return []
+        text = tracker.latest_message.get("text") or ""
+        params_class = entry.params_class()
+        try:
+            raw = entry.options.parse(text)
+            if "previous" in params_class.model_fields:
+                raw["previous"] = previous_metrics(tracker, entry.skill)
+            params = params_class.model_validate(raw)
+        except RequestParseError as exc:
+            dispatcher.utter_message(text=f"{exc} Nothing was started.")
+            return []
+        except ValidationError as exc:
+            dispatcher.utter_message(text=explain(exc, raw, params_class))
+            return []
+        queue(dispatcher, tracker, entry.skill, params.model_dump(mode="json"), entry.promise(params))
+        return []

@@ -1,0 +1,56 @@
+"""action_train_skill: the intent picks the skill, the words pick the settings, Params the bounds."""
+
+from actions.train_skill import ActionTrainSkill
+from db import repository as repo
+from db.models import JobStatus
+from tests.actions.conftest import tracker_for
+
+
+def _texts(dispatcher):
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def _run(dispatcher, text, intent, sender="learner-1"):
+    ActionTrainSkill().run(dispatcher, tracker_for(text, sender=sender, intent=intent), {})
+
+
+def test_train_skill_queues_a_sentiment_job_with_the_learners_settings(action_db, dispatcher):
+    _run(dispatcher, "train a bilstm sentiment model for 5 epochs", "train_sentiment")
+    with action_db() as s:
+        job = repo.get_job(s, 1)
+        assert job.skill == "sentiment" and job.status is JobStatus.queued
+        assert job.params["model"] == "bilstm" and job.params["epochs"] == 5
+    assert "Job #1" in _texts(dispatcher) and "bidirectional LSTM" in _texts(dispatcher)
+    assert dispatcher.messages[0]["custom"]["data"]["skill"] == "sentiment"
+
+
+def test_train_skill_reads_textgen_seed_words_and_temperature(action_db, dispatcher):
+    _run(dispatcher, 'generate 30 words starting with "the rain was falling" with temperature 0.5',
+         "train_textgen")
+    with action_db() as s:
+        params = repo.get_job(s, 1).params
+    assert params["num_words"] == 30 and params["temperature"] == 0.5
+    assert params["seed_text"] == "the rain was falling"
+
+
+def test_train_skill_refuses_out_of_range_settings_naming_the_limit_and_makes_no_job(action_db, dispatcher):
+    _run(dispatcher, "train a sentiment model with 500 epochs", "train_sentiment")
+    assert "Epochs must be a whole number from 1 to 100; you asked for 500." in _texts(dispatcher)
+    _run(dispatcher, "generate 5000 words", "train_textgen")
+    assert "Num words must be a whole number from 1 to 100; you asked for 5,000." in _texts(dispatcher)
+    with action_db() as s:
+        assert repo.count_jobs(s) == 0
+
+
+def test_train_skill_explains_an_unreadable_setting(action_db, dispatcher):
+    _run(dispatcher, "generate text with a high temperature", "train_textgen")
+    assert "couldn't read the number for 'temperature'" in _texts(dispatcher)
+    with action_db() as s:
+        assert repo.count_jobs(s) == 0
+
+
+def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db, dispatcher):
+    _run(dispatcher, "train something", "greet")
+    assert "not sure which model" in _texts(dispatcher)
+    with action_db() as s:
+        assert repo.count_jobs(s) == 0
