@@ -36,12 +36,12 @@ class Scored:
 
 def development_set(retriever: Retriever, off_topic: list[str]) -> list[Scored]:
     scored = []
-    similarities = retriever.vectors @ retriever.vectors.T
+    similarities = retriever.similarity_matrix()
     for j, owner in enumerate(retriever.owner):
         if not retriever.is_question[j]:
             continue
         row = similarities[j].copy()
-        row[j] = -1.0
+        row[j] = -9.0  # hidden
         (top,) = retriever.rank(row, 1)
         scored.append(Scored(top.score, top.entry.id == retriever.entries[owner].id, True))
     for text in off_topic:
