@@ -60,6 +60,7 @@ bench: setup
 	$(APP_PY) bench/hello_neuron_speed.py
 	$(APP_PY) bench/chat_latency.py
 	$(APP_PY) bench/faq_latency.py
+	$(APP_PY) bench/skills_speed.py
 
 ama-replay: setup
 	$(APP_PY) -m faq.replay

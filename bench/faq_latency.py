@@ -4,7 +4,9 @@ Boots Tutor on free ports (Rasa model already trained), warms it with a few ques
 each learner asks the questions of tests/faq/paraphrases.yml (in-scope and off-topic) in its own
 conversation. Two readings of "10 concurrent learners": back to back (each sends its next
 question the moment the reply arrives: a load test) and with a 1 s pause between messages (as
-people type). Prints p50/p95/max per phase. Target (issue 3): p50 <= 100 ms, p95 <= 250 ms.
+people type). A last phase repeats the paced one while a textgen training runs in the worker
+(issue 4: trainings must not starve the dialogue). Prints p50/p95/max per phase.
+Target (issue 3): p50 <= 100 ms, p95 <= 250 ms.
 """
 
 import argparse
@@ -46,6 +48,31 @@ def phase(url: str, questions: list[str], learners: int, pause: float = 0.0) -> 
     return times
 
 
+def training_running(db_url: str) -> bool:
+    from sqlalchemy import select
+
+    from db.engine import make_engine, make_session_factory
+    from db.models import Job, JobStatus
+
+    with make_session_factory(make_engine(db_url))() as session:
+        return session.scalar(select(Job.id).where(Job.status == JobStatus.running)) is not None
+
+
+def during_training(url: str, db_url: str, questions: list[str], learners: int) -> list[float]:
+    """The paced phase while a ~60 s textgen training runs; fails loudly if it was not running."""
+    httpx.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+        "sender": "trainer", "message": "generate 20 words, train for 150 epochs"}).raise_for_status()
+    deadline = time.monotonic() + 60
+    while not training_running(db_url):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the training never started")
+        time.sleep(0.2)
+    times = phase(url, questions, learners, pause=1.0)
+    if not training_running(db_url):
+        raise RuntimeError("the training ended before the phase did; measure with a longer one")
+    return times
+
+
 def show(name: str, times: list[float]) -> None:
     ms = [t * 1000 for t in times]
     print(f"  {name:<24} n={len(ms):4d}  p50 {statistics.median(ms):6.1f} ms  "
@@ -68,10 +95,12 @@ def main() -> None:
             alone = phase(url, questions, 1)
             crowd = phase(url, questions, args.learners)
             paced = phase(url, questions[:20], args.learners, pause=1.0)
+            training = during_training(url, stack.settings.db_url, questions[:20], args.learners)
     print(f"FAQ turn latency, REST channel, {len(questions)} questions per learner:")
     show("1 learner", alone)
     show(f"{args.learners} learners back to back", crowd)
     show(f"{args.learners} learners, 1 s pauses", paced)
+    show("same, during a training", training)
 
 
 if __name__ == "__main__":
