@@ -91,7 +91,7 @@ CATALOGUE = {entry.intent: entry for entry in [
         EPOCHS, SEED,
         Number("slope", r"slope|trend", number_first=False),
         Number("amplitude", r"amplitude|seasonality", number_first=False),
-        Number("noise", r"noise(?: level)?", number_first=False),
+        Number("noise_level", r"noise(?: level)?", number_first=False),
         Number("period", r"period|season length", number_first=False, integer=True),
         Number("window_size", r"window(?: size)?", number_first=False, integer=True),
     ]), _timeseries, ("mae", "MAE of the best model")),

@@ -54,3 +54,14 @@ def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db,
     assert "not sure which model" in _texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
+
+
+def test_train_skill_reads_timeseries_settings_and_refuses_too_much_noise(action_db, dispatcher):
+    _run(dispatcher, "forecast a time series with noise 10, slope 0.1 and window size 30", "train_timeseries")
+    with action_db() as s:
+        params = repo.get_job(s, 1).params
+    assert params["noise_level"] == 10 and params["slope"] == 0.1 and params["window_size"] == 30
+    _run(dispatcher, "forecast a time series with noise 500", "train_timeseries")
+    assert "Noise level must be from 0 to 100; you asked for 500." in _texts(dispatcher)
+    with action_db() as s:
+        assert repo.count_jobs(s) == 1
