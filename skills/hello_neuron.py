@@ -18,6 +18,7 @@ from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_prog
 from skills.training import keras
 
 NAME = "hello_neuron"
+CUSTOM_OBJECTS: dict = {}
 MAX_POINTS = 100
 MAX_ABS_VALUE = 1000.0
 DEFAULT_XS = (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
@@ -114,6 +115,9 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     # Plot
     out_dir.mkdir(parents=True, exist_ok=True)
     plot = plots.loss_curve(losses, out_dir / "loss.png", "Hello neuron: loss per epoch")
+    # The Keras model and its data, for later exports (every skill leaves these two files).
+    model.save(out_dir / "model.keras")
+    np.savez(out_dir / "validation.npz", x=xs, y=ys)
 
     # Export, and check the TFLite file predicts what Keras predicts
     tflite = exporting.to_tflite(model, out_dir / "hello_neuron.tflite")
@@ -135,6 +139,8 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         },
         artifacts=[
             ArtifactFile("plot", plot),
+            ArtifactFile("model", out_dir / "model.keras"),
+            ArtifactFile("validation-data", out_dir / "validation.npz"),
             ArtifactFile("tflite", tflite),
             ArtifactFile("tfjs", model_json, extra_files=shards),
         ],

@@ -44,7 +44,7 @@ def test_learner_trains_hello_neuron_and_gets_progress_plot_and_models(stack, le
     assert metrics["prediction_x10"] == pytest.approx(19.0, abs=0.5)
     assert {"final_loss", "train_seconds"} <= set(metrics)
     urls = {a["kind"]: a["url"] for a in payload["artifacts"]}
-    assert set(urls) == {"plot", "tflite", "tfjs"}
+    assert set(urls) == {"plot", "model", "validation-data", "tflite", "tfjs"}
     assert all(u.startswith(stack.settings.public_base_url + "/artifacts/") for u in urls.values())
     assert urls["tfjs"].endswith("/model.json")
     # The text and the plot image arrived as chat messages too.

@@ -61,7 +61,7 @@ def test_worker_runs_jobs_queued_before_it_started_and_pushes_progress_then_resu
     assert job.status is JobStatus.succeeded and job.notified_at is not None
     assert job.result["metrics"]["weight"] == pytest.approx(2.0, abs=0.1)
     kinds = {a.kind for a in job.artifacts}
-    assert kinds == {"plot", "tflite", "tfjs", "tfjs-part"}
+    assert kinds == {"plot", "model", "validation-data", "tflite", "tfjs", "tfjs-part"}
     for artifact in job.artifacts:
         assert (worker.settings.artifacts_dir / job.public_id / artifact.path).stat().st_size == artifact.size_bytes
     urls = [a["url"] for a in job.result["artifacts"]]
