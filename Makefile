@@ -50,7 +50,7 @@ migrate: $(VENV)/.installed
 	$(APP_PY) -m tutor migrate
 
 # The faq intent's examples are generated from data/faq (never edited by hand).
-bot/data/faq.yml: $(VENV)/.installed $(wildcard data/faq/*.yml) faq/knowledge.py faq/build_nlu.py
+bot/data/faq.yml bot/tests/test_ama_stories.yml &: $(VENV)/.installed $(wildcard data/faq/*.yml) faq/knowledge.py faq/build_nlu.py
 	$(APP_PY) -m faq.build_nlu
 
 bot-model: venvs bot/data/faq.yml
