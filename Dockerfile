@@ -26,3 +26,5 @@ COPY data data
 COPY web/src web/src
 COPY --from=web /web/dist web/dist
 RUN uv pip install --system --no-deps -e .
+# The transfer skill's feature extractor, pretrained at build time (same command as `make`).
+RUN python -m skills.transfer build models/hub/digits-features

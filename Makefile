@@ -11,7 +11,7 @@ RASA_VENV := .venv-rasa
 APP_PY := $(VENV)/bin/python
 WEB_BUNDLE := web/dist/chat.js
 
-.PHONY: run test setup venvs bot-model web migrate bench clean ama-replay faq-eval
+.PHONY: run test setup venvs bot-model hub-module web migrate bench clean ama-replay faq-eval
 
 run: setup
 	$(APP_PY) -m tutor run
@@ -19,7 +19,7 @@ run: setup
 test: setup
 	$(APP_PY) -m pytest
 
-setup: venvs web migrate bot-model
+setup: venvs web migrate bot-model hub-module
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -52,6 +52,12 @@ migrate: $(VENV)/.installed
 # The faq intent's examples are generated from data/faq (never edited by hand).
 bot/data/faq.yml bot/tests/test_ama_stories.yml &: $(VENV)/.installed $(wildcard data/faq/*.yml) faq/knowledge.py faq/build_nlu.py
 	$(APP_PY) -m faq.build_nlu
+
+# The transfer skill's feature extractor, pretrained on digits 0-4 (rebuilt when its code or data change).
+HUB_MODULE := models/hub/digits-features
+hub-module: $(HUB_MODULE)/tutor_module.json
+$(HUB_MODULE)/tutor_module.json: $(VENV)/.installed skills/transfer.py skills/vision_data.py data/vision/digits.csv.gz
+	$(APP_PY) -m skills.transfer build $(HUB_MODULE)
 
 bot-model: venvs bot/data/faq.yml
 	$(APP_PY) -m tutor train-bot

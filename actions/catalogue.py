@@ -65,6 +65,7 @@ CATALOGUE = {entry.intent: entry for entry in [
     ChatSkill("train_vision", "vision", SkillOptions([
         EPOCHS, SEED,
         Choice("model", {r"cnn|conv\w*|convolutional": "cnn", r"dense|mlp|fully[- ]connected": "dense"}),
+        Choice("dataset", {r"fashion[- _]?mnist|clothes|clothing": "fashion_mnist"}),
         Number("dropout", r"dropout"),
         Flag("augmentation", r"augment\w*"),
     ]), _vision, ("val_accuracy", "validation accuracy")),

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
     web_dir: Path = ROOT / "web"
+    # The transfer skill's pretrained feature extractor (a TF2 SavedModel for hub.KerasLayer),
+    # built by `make` (python -m skills.transfer build) and rebuilt by the skill if missing.
+    hub_module_dir: Path = ROOT / "models" / "hub" / "digits-features"
     rasa_venv: Path = ROOT / ".venv-rasa"
 
     # Rasa's SQL tracker store URL. Rasa runs its own SQLAlchemy 1.4, so by default it gets its
@@ -125,6 +128,7 @@ class Settings(BaseSettings):
             "TUTOR_BOT_DIR": str(self.bot_dir),
             "TUTOR_MODELS_DIR": str(self.models_dir),
             "TUTOR_WEB_DIR": str(self.web_dir),
+            "TUTOR_HUB_MODULE_DIR": str(self.hub_module_dir),
             "TUTOR_RASA_VENV": str(self.rasa_venv),
             "TUTOR_JOB_STALE_SECONDS": str(self.job_stale_seconds),
             "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),

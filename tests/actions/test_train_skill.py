@@ -65,3 +65,21 @@ def test_train_skill_reads_timeseries_settings_and_refuses_too_much_noise(action
     assert "Noise level must be from 0 to 100; you asked for 500." in _texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 1
+
+
+def test_train_skill_gives_a_vision_rerun_the_learners_previous_metrics_to_compare(action_db, dispatcher):
+    _run(dispatcher, "train a cnn on the digits", "train_vision")
+    with action_db() as s:
+        first = repo.get_job(s, 1)
+        assert first.params["previous"] is None
+        repo.claim_next_job(s, "w")
+        repo.set_status(s, repo.get_job(s, 1), JobStatus.succeeded,
+                        result={"metrics": {"val_accuracy": 0.95, "overfit_gap": 0.06}})
+        s.commit()
+    _run(dispatcher, "train a dense with dropout 0.3", "train_vision")
+    _run(dispatcher, "train a cnn", "train_vision", sender="someone-else")
+    with action_db() as s:
+        second, other = repo.get_job(s, 2), repo.get_job(s, 3)
+    assert second.params["model"] == "dense" and second.params["dropout"] == 0.3
+    assert second.params["previous"] == {"val_accuracy": 0.95, "overfit_gap": 0.06}
+    assert other.params["previous"] is None  # another learner's run is not theirs to compare
