@@ -100,3 +100,4 @@ CATALOGUE = {entry.intent: entry for entry in [
 
 KEY_METRICS = {entry.skill: entry.key_metric for entry in CATALOGUE.values()}
 KEY_METRICS["hello_neuron"] = ("final_loss", "final loss")
+KEY_METRICS["export"] = ("int8_size_ratio", "float32/int8 size ratio")

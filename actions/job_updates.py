@@ -58,6 +58,11 @@ def _tokens_lines(result: dict) -> list[str]:
     return lines
 
 
+def _export_lines(result: dict) -> list[str]:
+    return [f"The {row['variant']} variant could not be made: {row['error']}"
+            for row in result.get("failed") or []]
+
+
 # Skill-specific lines under the summary, read from the result payload.
 DETAILS = {
     "hello_neuron": _neuron_lines,
@@ -65,8 +70,10 @@ DETAILS = {
     "textgen": _generated_lines,
     "vision": _coaching_lines,
     "tokenize": _tokens_lines,
+    "export": _export_lines,
 }
-LABELS = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "model": "Keras model"}
+LABELS = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "model": "Keras model",
+          "serving": "TF Serving SavedModel (.tar.gz)"}
 NOT_LISTED = {"plot", "validation-data"}  # plots are shown inline; validation data feeds exports
 
 
@@ -74,8 +81,11 @@ def result_text(job: Job) -> str:
     result = job.result or {}
     lines = [f"Job #{job.id} is done. {result.get('summary', '')}".strip()]
     lines += DETAILS.get(job.skill, lambda _: [])(result)
-    downloads = [f"[{LABELS.get(a['kind'], a['name'])}]({a['url']})"
-                 for a in result.get("artifacts", []) if a["kind"] not in NOT_LISTED]
+    listed = [a for a in result.get("artifacts", []) if a["kind"] not in NOT_LISTED]
+    kinds = [a["kind"] for a in listed]
+    # A kind that appears once gets its friendly label; several (4 TFLite variants) their names.
+    downloads = [f"[{LABELS.get(a['kind'], a['name']) if kinds.count(a['kind']) == 1 else a['name']}]({a['url']})"
+                 for a in listed]
     if downloads:
         lines.append("Downloads: " + " · ".join(downloads))
     return "\n".join(lines)

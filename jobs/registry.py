@@ -31,6 +31,7 @@ SKILLS = {entry.name: entry for entry in [
                run="run_tokenize"),
     SkillEntry("textgen", "skills.textgen", "text generator (LSTM)"),
     SkillEntry("timeseries", "skills.timeseries", "time-series forecaster"),
+    SkillEntry("export", "skills.export", "model export"),
 ]}
 
 
