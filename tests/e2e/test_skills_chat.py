@@ -4,6 +4,7 @@ One worker serves all tests in turn, so each waits for its own result with a gen
 """
 
 import httpx
+import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -134,3 +135,20 @@ def test_show_my_models_lists_this_learners_runs(learner, db):
         mine = session.scalars(select(Job).where(Job.conversation_id == learner.session_id)).all()
     assert [item["job_id"] for item in listing["items"]] == [job.id for job in mine]
     assert any("hello neuron" in r.text for r in learner.history)
+
+
+def test_learner_exports_their_model_and_downloads_every_format(learner, tmp_path):
+    trained = _train(learner, "train a neuron for 300 epochs")
+    export = _train(learner, "export my model")
+    assert export["skill"] == "export" and export["failed"] == []
+    names = {a["name"] for a in export["artifacts"]}
+    assert {f"hello_neuron_{v}.tflite" for v in ("float32", "dynamic", "float16", "int8")} <= names
+    assert {"model.json", "hello_neuron-serving.tar.gz", "predict_litert.py"} <= names
+    assert [row["variant"] for row in export["table"]] and export["recommendation"]
+    tflite = next(a for a in export["artifacts"] if a["name"] == "hello_neuron_float32.tflite")
+    model_file = tmp_path / "m.tflite"
+    model_file.write_bytes(httpx.get(tflite["url"]).content)
+    from skills.exporting import run_tflite
+
+    predicted = run_tflite(model_file, np.array([[10.0]]))[0, 0]
+    assert predicted == pytest.approx(trained["metrics"]["prediction_x10"], abs=1e-3)
