@@ -12,3 +12,19 @@ def stack(tmp_path_factory):
     settings = isolated_settings(tmp_path_factory.mktemp("e2e") / "var", staff_token=STAFF_TOKEN)
     with Stack(settings) as running:
         yield running
+
+
+@pytest.fixture
+def learner(stack):
+    from tutor.chat_client import Learner
+
+    person = Learner(stack.settings.chat_socket_url).connect()
+    yield person
+    person.close()
+
+
+@pytest.fixture
+def db(stack):
+    from db.engine import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(stack.settings.db_url))

@@ -7,23 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from db import repository as repo
-from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus
-from tutor.chat_client import Learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-@pytest.fixture
-def learner(stack):
-    person = Learner(stack.settings.chat_socket_url).connect()
-    yield person
-    person.close()
-
-
-@pytest.fixture
-def db(stack):
-    return make_session_factory(make_engine(stack.settings.db_url))
 
 
 def test_learner_trains_hello_neuron_and_gets_progress_plot_and_models(stack, learner, db, tmp_path):

@@ -8,25 +8,11 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus
-from tutor.chat_client import Learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 RESULT_TIMEOUT = 240  # the job may wait behind another test's training
-
-
-@pytest.fixture
-def learner(stack):
-    person = Learner(stack.settings.chat_socket_url).connect()
-    yield person
-    person.close()
-
-
-@pytest.fixture
-def db(stack):
-    return make_session_factory(make_engine(stack.settings.db_url))
 
 
 def _train(learner, text: str) -> dict:

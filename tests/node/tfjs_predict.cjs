@@ -1,12 +1,14 @@
 // Load a TF.js layers model from disk with the pure-JS @tensorflow/tfjs package (as a browser
-// would, from model.json plus weight shards) and print its predictions for the given xs as JSON.
-// Usage: node tfjs_predict.cjs <model_dir> <x> [<x> ...]   (NODE_PATH=web/node_modules)
+// would, from model.json plus weight shards) and predict a batch of rows of any shape and dtype.
+// Usage: node tfjs_predict.cjs <model_dir> <rows.json>   (NODE_PATH=web/node_modules)
+// rows.json: {"shape": [n, ...], "dtype": "float32" | "int32", "data": [flat values]}
+// Prints {"shape": [...], "data": [flat outputs]} as one JSON line.
 const fs = require("fs");
 const path = require("path");
 const tf = require("@tensorflow/tfjs");
 
 async function main() {
-  const [dir, ...xs] = process.argv.slice(2);
+  const [dir, rowsFile] = process.argv.slice(2);
   const modelJson = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
   const specs = modelJson.weightsManifest.flatMap((group) => group.weights);
   const buffers = modelJson.weightsManifest.flatMap((group) =>
@@ -16,8 +18,9 @@ async function main() {
   const model = await tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData,
   }));
-  const out = model.predict(tf.tensor2d(xs.map(Number), [xs.length, 1]));
-  console.log(JSON.stringify(Array.from(await out.data())));
+  const rows = JSON.parse(fs.readFileSync(rowsFile, "utf8"));
+  const out = model.predict(tf.tensor(rows.data, rows.shape, rows.dtype));
+  console.log(JSON.stringify({ shape: out.shape, data: Array.from(await out.data()) }));
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

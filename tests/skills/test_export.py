@@ -2,7 +2,6 @@
 loaded back and checked against Keras (slow: TFLite with LiteRT, TF.js in Node, SavedModel)."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -15,8 +14,8 @@ from pydantic import ValidationError
 from skills import export
 from skills.base import SkillError
 from tests.conftest import ROOT
+from tests.node.tfjs import NODE_ENV, tfjs_predict
 
-NODE_ENV = {**os.environ, "NODE_PATH": str(ROOT / "web/node_modules")}
 
 
 # ---- parameters and errors (fast) --------------------------------------------------------------
@@ -66,17 +65,6 @@ def keras_model(run_dir):
 def validation(run_dir):
     with np.load(run_dir / "validation.npz") as data:
         return data["x"], data["y"]
-
-
-def tfjs_predict(model_json, rows, tmp_path):
-    rows_file = tmp_path / "rows.json"
-    dtype = "int32" if np.issubdtype(rows.dtype, np.integer) else "float32"
-    rows_file.write_text(json.dumps({"shape": list(rows.shape), "dtype": dtype,
-                                     "data": rows.reshape(-1).tolist()}))
-    out = subprocess.run(["node", str(ROOT / "tests/node/tfjs_predict_rows.cjs"), str(model_json.parent),
-                          str(rows_file)], capture_output=True, text=True, check=True, timeout=120, env=NODE_ENV)
-    reply = json.loads(out.stdout.strip().splitlines()[-1])
-    return np.array(reply["data"], np.float32).reshape(reply["shape"])
 
 
 def page_calls(page, calls, tmp_path):

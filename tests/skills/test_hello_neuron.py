@@ -1,16 +1,12 @@
 """The hello-neuron skill: parameter bounds (fast), learning and exports (slow: real TensorFlow)."""
 
-import json
-import os
-import subprocess
-
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
 from skills import hello_neuron as neuron
 from skills.base import SkillError
-from tests.conftest import ROOT
+from tests.node.tfjs import tfjs_predict
 
 
 @pytest.mark.parametrize("bad", [
@@ -80,17 +76,12 @@ def test_hello_neuron_tflite_export_predicts_like_keras(default_run):
 
 
 @pytest.mark.slow
-def test_hello_neuron_tfjs_export_loads_in_node_and_predicts_like_keras(default_run):
+def test_hello_neuron_tfjs_export_loads_in_node_and_predicts_like_keras(default_run, tmp_path):
     result, _, _ = default_run
     tfjs = next(a for a in result.artifacts if a.kind == "tfjs")
     assert [p.name for p in tfjs.extra_files] == ["group1-shard1of1.bin"]
     xs = [-3.0, 0.0, 10.0, 42.5]
-    out = subprocess.run(
-        ["node", str(ROOT / "tests/node/tfjs_predict.cjs"), str(tfjs.path.parent), *map(str, xs)],
-        capture_output=True, text=True, check=True, timeout=120,
-        env={**os.environ, "NODE_PATH": str(ROOT / "web/node_modules")},
-    )
-    predictions = json.loads(out.stdout.strip().splitlines()[-1])
+    predictions = tfjs_predict(tfjs.path, np.array(xs, np.float32).reshape(-1, 1), tmp_path).ravel()
     expected = [result.metrics["weight"] * x + result.metrics["bias"] for x in xs]
     assert np.allclose(predictions, expected, atol=1e-3)
 
