@@ -11,19 +11,35 @@ RASA_VENV := .venv-rasa
 APP_PY := $(VENV)/bin/python
 WEB_BUNDLE := web/dist/chat.js
 
-.PHONY: run test setup venvs bot-model hub-module web migrate bench clean ama-replay faq-eval
+.PHONY: run test lessons-check web-test-deps setup venvs bot-model hub-module web migrate bench clean ama-replay faq-eval
 
 run: setup
 	$(APP_PY) -m tutor run
 
-test: setup
+test: setup lessons-check web-test-deps
 	$(APP_PY) -m pytest
+
+CHROMIUM ?= /usr/bin/chromium
+# Browser tests drive Debian's Chromium with playwright-core (ARCHITECTURE.md, fact 9); never
+# `npx playwright install`. playwright-core is a devDependency: the web bundle's `npm ci` installs
+# it (no install script, no browser download).
+web-test-deps: web $(CHROMIUM)
+
+$(CHROMIUM):
+	@test "$$(id -u)" = 0 || { echo "Chromium is missing: run 'sudo apt-get install -y chromium' (or make as root)"; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	test -x $@
+
+# Every lesson file must validate (file:line:column errors, non-zero exit on any).
+lessons-check: $(VENV)/.installed
+	$(APP_PY) -m curriculum check lessons
 
 setup: venvs web migrate bot-model hub-module
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
-$(VENV)/.installed: requirements/app.lock.txt requirements/app-nodeps.txt pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements/app.lock.txt requirements/app-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(APP_PY) || $(PYTHON) -m venv $(VENV)
 	$(APP_PY) -m pip install -q uv==$(UV_VERSION)

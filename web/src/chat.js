@@ -1,74 +1,99 @@
-// Minimal Tutor chat: text, images, links and buttons over Rasa's socket.io channel.
-// Long-polling only: the websocket transport is broken under Rasa 3.6 on Python 3.11.
-import { io } from "socket.io-client";
+// Tutor's web chat: entry point. Wires the page (index.html) to Rasa's socket.io channel
+// (socket.js), the renderers (render.js) and the stored transcript (store.js).
+import "./styles.css";
+import { connect } from "./socket.js";
+import { createRenderer } from "./render.js";
+import { createLightbox } from "./lightbox.js";
+import * as store from "./store.js";
 
-const SESSION_KEY = "tutor-session-id";
+const TYPING_TIMEOUT_MS = 20000;
+
+const config = window.TUTOR_CONFIG || {};
+const scroller = document.getElementById("scroller");
 const log = document.getElementById("log");
+const form = document.getElementById("send");
 const input = document.getElementById("text");
+const typing = document.getElementById("typing");
+const banner = document.getElementById("connection");
+const newConversation = document.getElementById("new-conversation");
 
-function add(className, node) {
-  const div = document.createElement("div");
-  div.className = `msg ${className}`;
-  div.appendChild(node);
-  log.appendChild(div);
-  log.scrollTop = log.scrollHeight;
-  return div;
-}
-
-// Markdown links [label](url) become anchors; everything else stays text (no HTML injection).
-function linkify(text) {
-  const frag = document.createDocumentFragment();
-  const re = /\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    frag.appendChild(document.createTextNode(text.slice(last, m.index)));
-    const a = document.createElement("a");
-    a.href = m[2];
-    a.textContent = m[1];
-    a.target = "_blank";
-    a.rel = "noopener";
-    frag.appendChild(a);
-    last = m.index + m[0].length;
-  }
-  frag.appendChild(document.createTextNode(text.slice(last)));
-  return frag;
-}
-
-const socket = io(window.TUTOR_CONFIG.socketUrl, { transports: ["polling"] });
-
-function send(text, shown = text) {
-  add("user", document.createTextNode(shown));
-  socket.emit("user_uttered", { message: text, session_id: sessionStorage.getItem(SESSION_KEY) });
-}
-
-socket.on("connect", () => {
-  socket.emit("session_request", { session_id: sessionStorage.getItem(SESSION_KEY) });
+// Follow new messages while the learner is at the bottom; stop when they scroll up to read.
+// Scroll events caused by our own scrolling (or by content growing under it) are ignored.
+let stickToBottom = true;
+let scrolledAt = 0;
+scroller.addEventListener("scroll", () => {
+  if (performance.now() - scrolledAt < 250) return;
+  stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
 });
-socket.on("session_confirm", (sessionId) => sessionStorage.setItem(SESSION_KEY, sessionId));
+function toBottom(force = false) {
+  if (force) stickToBottom = true;
+  if (!stickToBottom) return;
+  scrolledAt = performance.now();
+  scroller.scrollTop = scroller.scrollHeight;
+}
+// Plots load after their bubble is added: keep following as the transcript grows.
+if (window.ResizeObserver) new ResizeObserver(() => toBottom()).observe(log);
 
-socket.on("bot_uttered", (msg) => {
-  if (msg.text) add("bot", linkify(msg.text));
-  if (msg.attachment && msg.attachment.type === "image") {
-    const img = document.createElement("img");
-    img.src = msg.attachment.payload.src;
-    img.alt = "Plot from your training";
-    add("bot", img);
+let typingTimer = null;
+function setTyping(on) {
+  clearTimeout(typingTimer);
+  typing.hidden = !on;
+  if (on) {
+    typingTimer = setTimeout(() => setTyping(false), TYPING_TIMEOUT_MS);
+    toBottom(true);
   }
-  if (msg.quick_replies || msg.buttons) {
-    const row = document.createElement("div");
-    for (const b of msg.quick_replies || msg.buttons) {
-      const btn = document.createElement("button");
-      btn.textContent = b.title;
-      btn.addEventListener("click", () => send(b.payload, b.title));
-      row.appendChild(btn);
-    }
-    add("bot", row);
-  }
+}
+
+const openImage = createLightbox(document.getElementById("lightbox"));
+
+const renderer = createRenderer(log, {
+  onButton: (payload, title) => send(payload, title),
+  onImage: openImage,
+  onAdded: () => toBottom(),
 });
 
-document.getElementById("send").addEventListener("submit", (event) => {
+const chat = connect(config.socketUrl, {
+  getSessionId: store.sessionId,
+  onConfirm: (id) => store.setSessionId(id),
+  onMessage: (msg) => {
+    setTyping(false);
+    if (renderer.bot(msg)) store.remember({ kind: "bot", msg });
+  },
+  onStatus: (state) => {
+    banner.hidden = state === "connected";
+    banner.textContent = state === "connected" ? "" : "Reconnecting…";
+    document.body.dataset.connection = state;
+  },
+});
+
+function send(message, shown = message) {
+  renderer.user(shown);
+  store.remember({ kind: "user", text: shown });
+  toBottom(true);
+  setTyping(true);
+  chat.send(message);
+}
+
+form.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = input.value.trim();
-  if (text) send(text);
+  if (!text) return;
   input.value = "";
+  send(text);
 });
+
+newConversation.addEventListener("click", () => {
+  store.resetSession();
+  renderer.clear();
+  setTyping(false);
+  chat.restart();
+  input.focus();
+});
+
+// The transcript of this browser's session, as it was rendered before the reload.
+for (const record of store.loadHistory()) {
+  if (record.kind === "user") renderer.user(record.text);
+  else if (record.kind === "bot" && record.msg) renderer.bot(record.msg);
+}
+toBottom(true);
+document.body.dataset.ready = "true";

@@ -1,0 +1,75 @@
+"""Browser tests of the web chat: the real stack plus Debian's Chromium driven by playwright-core.
+
+Each scenario is a Node script run (tests/web/scenarios.mjs) against one stack shared by every
+test here. Screenshots, the downloaded TFLite file and latency.txt go to test-output/web/.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+OUT = ROOT / "test-output" / "web"
+SCENARIOS = Path(__file__).with_name("scenarios.mjs")
+CHROMIUM = os.environ.get("TUTOR_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing(what: str) -> None:
+    """Skip on a user's machine without the browser tooling; fail in CI, where it must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}, and CI must run the browser tests")
+    pytest.skip(f"{what}; skipped the browser tests (see `make web-test-deps`)")
+
+
+def _bundle_is_stale() -> bool:
+    bundle = [WEB / "dist" / "chat.js", WEB / "dist" / "chat.css"]
+    if not all(p.is_file() for p in bundle):
+        return True
+    sources = [*WEB.joinpath("src").rglob("*"), WEB / "package-lock.json"]
+    return max(p.stat().st_mtime for p in sources) > min(p.stat().st_mtime for p in bundle)
+
+
+@pytest.fixture(scope="session")
+def browser_tools():
+    if not Path(CHROMIUM).is_file():
+        _missing(f"Chromium is not installed at {CHROMIUM}")
+    if shutil.which("node") is None:
+        _missing("Node.js is not on the PATH")
+    if not (WEB / "node_modules" / "playwright-core").is_dir():
+        _missing("playwright-core is not installed in web/node_modules")
+    if _bundle_is_stale():  # `make test` builds it first; a direct pytest run may not have
+        subprocess.run(["npm", "run", "--silent", "build"], cwd=WEB, check=True, timeout=120)
+    OUT.mkdir(parents=True, exist_ok=True)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def web_stack(browser_tools, tmp_path_factory):
+    """The real stack, booted once for the browser tests. Progress is pushed every 0.1 s (instead
+    of 2 s) so a short training shows its bar moving before the result lands."""
+    from tutor.supervisor import Stack, isolated_settings
+
+    settings = isolated_settings(tmp_path_factory.mktemp("web") / "var", progress_min_interval=0.1)
+    with Stack(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def scenario(web_stack, browser_tools):
+    """Run a named browser scenario; returns what it found (its JSON line)."""
+
+    def run(name: str, timeout: float = 420, **options) -> dict:
+        options = {"url": web_stack.settings.public_base_url + "/", "outDir": str(OUT),
+                   "chromium": browser_tools, **options}
+        done = subprocess.run(["node", str(SCENARIOS), name], input=json.dumps(options),
+                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        if done.returncode != 0:
+            pytest.fail(f"browser scenario {name!r} failed (screenshot in {OUT}):\n{done.stderr[-6000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    return run

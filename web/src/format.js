@@ -1,0 +1,107 @@
+// Small pure formatters for numbers, sizes and metric names (shared by the renderers).
+
+export function humanSize(bytes) {
+  if (typeof bytes !== "number" || !isFinite(bytes) || bytes < 0) return "";
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatNumber(value) {
+  if (typeof value !== "number") return String(value);
+  if (!isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
+  return String(Number(value.toPrecision(4)));
+}
+
+export function formatValue(value) {
+  if (Array.isArray(value)) {
+    if (value.length <= 6) return value.map(formatValue).join(", ");
+    const numbers = value.filter((v) => typeof v === "number");
+    if (numbers.length === value.length) {
+      return `${value.length} values, ${formatNumber(Math.min(...numbers))} to ${formatNumber(Math.max(...numbers))}`;
+    }
+    return `${value.length} values`;
+  }
+  if (value && typeof value === "object") {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  }
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return formatNumber(value);
+}
+
+export function label(key) {
+  const text = String(key).replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Metric rows for a table: scalar metrics one per row, per-class families
+ * (accuracy_class_0 ... accuracy_class_9) folded into one compact row.
+ */
+export function metricRows(metrics) {
+  const rows = [];
+  const families = new Map();
+  for (const [key, value] of Object.entries(metrics || {})) {
+    const m = /^(.+)_class_(.+)$/.exec(key);
+    if (m) {
+      if (!families.has(m[1])) {
+        families.set(m[1], []);
+        rows.push({ key: `${m[1]}_per_class`, family: m[1] });
+      }
+      families.get(m[1]).push(`${m[2]}: ${formatValue(value)}`);
+    } else {
+      rows.push({ key, value: formatValue(value) });
+    }
+  }
+  return rows.map((row) => (row.family
+    ? { label: label(`${row.family} per class`), value: families.get(row.family).join(" · "), compact: true }
+    : { label: label(row.key), value: row.value, compact: false }));
+}
+
+const HIDDEN_KINDS = new Set(["plot", "validation-data"]);
+
+/** Artifacts worth a download card: not plots (shown inline), validation data or parts. */
+export function downloadable(artifacts) {
+  return (artifacts || []).filter((a) => a && a.url && !HIDDEN_KINDS.has(a.kind)
+                                         && !String(a.kind || "").endsWith("-part"));
+}
+
+const KIND_LABELS = {
+  tflite: "TFLite model",
+  tfjs: "TF.js model",
+  model: "Keras model",
+  serving: "TF Serving SavedModel",
+  data: "Data file",
+};
+
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] || label(kind || "file");
+}
+
+export function fileName(artifact) {
+  if (artifact.name) return String(artifact.name).split("/").pop();
+  try {
+    return new URL(artifact.url, window.location.href).pathname.split("/").pop();
+  } catch {
+    return "download";
+  }
+}
+
+/** http(s) or same-site URLs only: a payload can never smuggle in javascript: links. */
+export function safeUrl(url) {
+  try {
+    const parsed = new URL(String(url), window.location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,265 @@
+// Turns learner and bot messages into transcript nodes. Each function builds DOM with textContent
+// (never innerHTML) except bot markdown, which goes through DOMPurify (markdown.js).
+import { markdownToHtml } from "./markdown.js";
+import { downloadable, fileName, formatNumber, humanSize, kindLabel, metricRows, safeUrl } from "./format.js";
+
+// "Job #3 has started training." / "Job #3 is running: epoch 100/500, loss 0.2 (20%)."
+// These texts are shown in the job's progress bar instead of as bubbles (other channels keep them).
+const PROGRESS_TEXT = /^Job #(\d+) (?:has started training\.|is running: .*\(\d+%\)\.)$/;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+export function createRenderer(log, { onButton, onImage, onAdded }) {
+  const bars = new Map(); // job id -> { root, bar, note, status }
+
+  function append(node) {
+    log.appendChild(node);
+    onAdded(node);
+    return node;
+  }
+
+  function bubble(who, className = "") {
+    const div = el("div", `msg ${who} ${className}`.trim());
+    return append(div);
+  }
+
+  function buttonsRow(buttons) {
+    const row = el("div", "quick-replies");
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", "Suggested replies");
+    for (const b of buttons) {
+      const button = el("button", "quick-reply", b.title);
+      button.type = "button";
+      button.addEventListener("click", () => onButton(b.payload, b.title));
+      row.appendChild(button);
+    }
+    return row;
+  }
+
+  function text(msg) {
+    const jobText = PROGRESS_TEXT.exec(msg.text.trim());
+    if (jobText && bars.has(Number(jobText[1]))) return false;
+    const div = bubble("bot", "text");
+    const body = el("div", "markdown");
+    body.innerHTML = markdownToHtml(msg.text);
+    div.appendChild(body);
+    const buttons = (msg.quick_replies && msg.quick_replies.length ? msg.quick_replies : msg.buttons) || [];
+    if (buttons.length) div.appendChild(buttonsRow(buttons));
+    return true;
+  }
+
+  function image(rawSrc) {
+    const src = safeUrl(rawSrc);
+    if (!src) return false;
+    const div = bubble("bot", "image");
+    const name = decodeURIComponent(String(src).split("?")[0].split("/").pop() || "plot");
+    const alt = `Plot: ${name.replace(/\.[a-z]+$/i, "").replace(/[_-]+/g, " ")}`;
+    const button = el("button", "plot");
+    button.type = "button";
+    button.setAttribute("aria-label", `${alt} (enlarge)`);
+    const img = el("img");
+    img.src = src;
+    img.alt = alt;
+    img.loading = "eager";
+    img.addEventListener("load", () => onAdded(div));
+    button.appendChild(img);
+    button.addEventListener("click", () => onImage(src, alt, button));
+    div.appendChild(button);
+    return true;
+  }
+
+  function setBar(jobId, { progress, note, status }) {
+    const entry = bars.get(jobId);
+    if (!entry) return;
+    if (typeof progress === "number") {
+      const value = Math.max(0, Math.min(1, progress));
+      entry.bar.setAttribute("value", String(value));
+      entry.percent.textContent = `${Math.round(value * 100)}%`;
+    }
+    if (note) entry.note.textContent = note;
+    if (status) {
+      entry.root.dataset.state = status;
+      entry.status.textContent = {
+        queued: "queued", running: "running", succeeded: "done", failed: "failed", cancelled: "stopped",
+      }[status] || status;
+    }
+  }
+
+  function jobBar(payload) {
+    const id = Number(payload.job_id);
+    if (!bars.has(id)) {
+      const div = bubble("bot", "job");
+      div.dataset.jobId = String(id);
+      const head = el("div", "job-head");
+      head.appendChild(el("span", "job-title", `Job #${id}${payload.skill ? ` · ${payload.skill.replace(/_/g, " ")}` : ""}`));
+      const status = el("span", "job-status");
+      head.appendChild(status);
+      const bar = el("progress", "job-progress");
+      bar.max = 1;
+      bar.setAttribute("value", "0");
+      bar.setAttribute("aria-label", `Job #${id} progress`);
+      const foot = el("div", "job-foot");
+      const note = el("span", "job-note");
+      const percent = el("span", "job-percent", "0%");
+      foot.append(note, percent);
+      div.append(head, bar, foot);
+      bars.set(id, { root: div, bar, note, status, percent });
+    }
+    return id;
+  }
+
+  function progress(payload) {
+    const id = jobBar(payload);
+    setBar(id, { progress: payload.progress, note: payload.note, status: "running" });
+    return true;
+  }
+
+  function metricsTable(metrics) {
+    const rows = metricRows(metrics);
+    if (!rows.length) return null;
+    const wrap = el("div", "table-wrap");
+    const table = el("table", "metrics");
+    table.appendChild(el("caption", null, "Metrics"));
+    const body = el("tbody");
+    for (const row of rows) {
+      const tr = el("tr", row.compact ? "compact" : "");
+      tr.append(el("th", null, row.label), el("td", null, row.value));
+      tr.firstChild.scope = "row";
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  function comparisonTable(rows) {
+    const wrap = el("div", "table-wrap");
+    const table = el("table", "comparison");
+    table.appendChild(el("caption", null, "Mean absolute error (lower is better)"));
+    const head = el("thead");
+    const hr = el("tr");
+    for (const h of ["Model", "MAE", ""]) {
+      const th = el("th", null, h);
+      th.scope = "col";
+      hr.appendChild(th);
+    }
+    head.appendChild(hr);
+    const body = el("tbody");
+    const best = Math.min(...rows.map((r) => (typeof r.mae === "number" ? r.mae : Infinity)));
+    for (const r of rows) {
+      const tr = el("tr", r.mae === best ? "best" : "");
+      tr.append(el("td", null, r.model), el("td", "num", formatNumber(r.mae)),
+                el("td", "kind", r.kind === "baseline" ? "baseline" : (r.mae === best ? "best" : "")));
+      body.appendChild(tr);
+    }
+    table.append(head, body);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
+  function downloads(artifacts) {
+    const files = downloadable(artifacts).filter((a) => safeUrl(a.url));
+    if (!files.length) return null;
+    const list = el("ul", "downloads");
+    list.setAttribute("aria-label", "Downloads");
+    for (const a of files) {
+      const li = el("li");
+      const link = el("a", "download-card");
+      link.href = safeUrl(a.url);
+      link.setAttribute("download", fileName(a));
+      link.rel = "noopener";
+      link.append(el("span", "dl-name", fileName(a)),
+                  el("span", "dl-meta", [kindLabel(a.kind), humanSize(a.size_bytes)].filter(Boolean).join(" · ")));
+      li.appendChild(link);
+      list.appendChild(li);
+    }
+    return list;
+  }
+
+  function result(payload) {
+    const id = Number(payload.job_id);
+    if (bars.has(id)) {
+      setBar(id, {
+        progress: payload.status === "succeeded" ? 1 : undefined,
+        note: payload.status === "succeeded" ? "finished" : (payload.error || ""),
+        status: payload.status,
+      });
+    }
+    if (payload.status !== "succeeded") return bars.has(id);
+    const div = bubble("bot", "result");
+    div.dataset.jobId = String(id);
+    div.appendChild(el("div", "result-title", `Job #${id} results`));
+    if (payload.generated) div.appendChild(el("blockquote", "generated", payload.generated));
+    if (Array.isArray(payload.table) && payload.table.length) div.appendChild(comparisonTable(payload.table));
+    const metrics = metricsTable(payload.metrics);
+    if (metrics) div.appendChild(metrics);
+    const files = downloads(payload.artifacts);
+    if (files) div.appendChild(files);
+    return true;
+  }
+
+  function models(payload) {
+    const items = payload.items || [];
+    if (!items.length) return false;
+    const div = bubble("bot", "models");
+    const list = el("ul", "model-list");
+    list.setAttribute("aria-label", "Your models");
+    for (const item of items) {
+      const li = el("li");
+      li.appendChild(el("span", "model-title", `#${item.job_id} ${item.title || item.skill}`));
+      const files = downloads(item.artifacts);
+      if (files) li.appendChild(files);
+      list.appendChild(li);
+    }
+    div.appendChild(list);
+    return true;
+  }
+
+  function cancelled(payload) {
+    for (const id of payload.job_ids || []) setBar(Number(id), { status: "cancelled", note: "cancelled" });
+    return (payload.job_ids || []).some((id) => bars.has(Number(id)));
+  }
+
+  return {
+    user(textValue) {
+      bubble("user").textContent = textValue;
+    },
+    status(textValue) {
+      append(el("div", "status", textValue));
+    },
+    clear() {
+      bars.clear();
+      log.replaceChildren();
+    },
+    /** Render one bot_uttered message; true if it belongs in the stored transcript. */
+    bot(msg) {
+      if (msg.type) {
+        switch (msg.type) {
+          case "job": jobBar(msg); setBar(Number(msg.job_id), { status: msg.status || "queued" }); return true;
+          case "progress": return progress(msg);
+          case "result": return result(msg);
+          case "models": return models(msg);
+          case "cancelled": return cancelled(msg);
+          default: return false; // "faq" and future metadata: nothing to show
+        }
+      }
+      let kept = false;
+      if (typeof msg.text === "string" && msg.text.trim()) kept = text(msg) || kept;
+      else if ((msg.quick_replies || msg.buttons || []).length) {
+        bubble("bot", "text").appendChild(buttonsRow(msg.quick_replies || msg.buttons));
+        kept = true;
+      }
+      if (msg.attachment && msg.attachment.type === "image" && msg.attachment.payload) {
+        kept = image(msg.attachment.payload.src) || kept;
+      } else if (msg.image) {
+        kept = image(msg.image) || kept;
+      }
+      return kept;
+    },
+  };
+}

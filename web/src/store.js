@@ -1,0 +1,77 @@
+// What survives a reload: the Rasa session id (session_persistence keeps the conversation on the
+// server) and the transcript as the records it was rendered from (last MAX_RECORDS).
+const SESSION_KEY = "tutor-session-id";
+const HISTORY_KEY = "tutor-history";
+export const MAX_RECORDS = 200;
+
+function read(key) {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled (private mode): the page still works, without history
+  }
+}
+
+function write(key, value) {
+  try {
+    if (value === null) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function newId() {
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function sessionId() {
+  let id = read(SESSION_KEY);
+  if (!id) {
+    id = newId();
+    write(SESSION_KEY, id);
+  }
+  return id;
+}
+
+export function setSessionId(id) {
+  if (id) write(SESSION_KEY, id);
+}
+
+export function loadHistory() {
+  try {
+    const records = JSON.parse(read(HISTORY_KEY) || "[]");
+    return Array.isArray(records) ? records : [];
+  } catch {
+    return [];
+  }
+}
+
+let records = null;
+
+/** Append a record; a progress record replaces the previous progress of the same job. */
+export function remember(record) {
+  records = records || loadHistory();
+  if (record.kind === "bot" && record.msg && record.msg.type === "progress") {
+    records = records.filter((r) => !(r.kind === "bot" && r.msg && r.msg.type === "progress"
+                                      && r.msg.job_id === record.msg.job_id));
+  }
+  records.push(record);
+  if (records.length > MAX_RECORDS) records = records.slice(-MAX_RECORDS);
+  // A full storage quota drops the oldest half rather than the newest message.
+  while (!write(HISTORY_KEY, JSON.stringify(records)) && records.length > 1) {
+    records = records.slice(Math.ceil(records.length / 2));
+  }
+}
+
+/** "New conversation": forget the transcript and start a fresh Rasa session. */
+export function resetSession() {
+  records = [];
+  write(HISTORY_KEY, null);
+  const id = newId();
+  write(SESSION_KEY, id);
+  return id;
+}
