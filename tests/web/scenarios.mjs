@@ -95,6 +95,19 @@ function watchProgress() {
 }
 
 const scenarios = {
+  /** The page an export bundles (tfjs/index.html): it loads the model and predicts `opts.input`. */
+  async exportPage(browser) {
+    const context = await browser.newContext(DESKTOP);
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
+    await page.goto(opts.url);
+    await page.waitForFunction(() => document.body.dataset.ready === "1");
+    const result = await page.evaluate((input) => window.tutorPredict(input), opts.input);
+    await shot(page, "export-page.png");
+    return { result, shown: await page.evaluate(() => document.body.innerText) };
+  },
+
   // Steps 1-4 and 6 of the brief: train, progress, plot, TFLite download, reload keeps history.
   async training(browser) {
     const { page } = await openChat(browser);
