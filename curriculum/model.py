@@ -1,0 +1,371 @@
+"""The lesson format: one YAML file per lesson, checked by these pydantic models.
+
+A lesson is a list of steps. Tutor walks them in order: each step goes to its `next` step when it
+names one, else to the step below it; a `branch` jumps on a quiz result; a `checkpoint` lets the
+learner on only when its condition holds (else it says `fail_text` and goes to `retry_step`).
+Reaching the reserved target `end`, or falling off the last step, finishes the lesson.
+
+The models check one file's shape. What needs more than one field (step references, reachable
+steps, skill parameters, prerequisites across lessons) is checked in curriculum.validate.
+"""
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
+                      field_validator, model_validator)
+
+END = "end"  # reserved `next`/branch target: the lesson is over
+
+# The training skills a run step may start (names from jobs.registry.SKILLS), and the metrics each
+# one reports in SkillResult.metrics (what a checkpoint may test).
+SKILL_METRICS: dict[str, tuple[str, ...]] = {
+    "hello_neuron": ("final_loss", "weight", "bias", "prediction_x10", "train_seconds"),
+    "vision": ("val_accuracy", "train_accuracy", "val_loss", "overfit_gap", "val_loss_rise",
+               "train_seconds"),
+    "transfer": ("transfer_val_accuracy", "scratch_val_accuracy", "gain", "transfer_val_loss",
+                 "scratch_val_loss", "train_seconds"),
+    "sentiment": ("val_accuracy", "val_loss", "train_accuracy", "train_loss",
+                  "val_accuracy_word_order", "train_seconds"),
+    "textgen": ("accuracy", "loss", "perplexity", "train_seconds"),
+    "timeseries": ("mae", "naive_mae", "moving_average_mae", "mae_dense", "mae_conv1d", "mae_lstm",
+                   "train_seconds"),
+}
+LESSON_SKILLS = tuple(SKILL_METRICS)
+SkillName = Literal["hello_neuron", "vision", "transfer", "sentiment", "textgen", "timeseries"]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+StepId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Scalar = Union[bool, int, float, str]
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _next_field():
+    return Field(default=None, description="Step id to go to next (default: the step below; "
+                                           f"`{END}` finishes the lesson).")
+
+
+# ---- say ---------------------------------------------------------------------------------------
+
+class SayStep(_Strict):
+    """Tutor says something (markdown), optionally with a picture."""
+
+    type: Literal["say"]
+    id: StepId
+    text: Text = Field(description="What Tutor says, in markdown.")
+    image: str | None = Field(default=None, description="images/<file> (a file in lessons/images/) "
+                                                        "or an https:// URL.")
+    next: StepId | None = _next_field()
+
+    @field_validator("image")
+    @classmethod
+    def _image_path_or_url(cls, image: str | None) -> str | None:
+        if image is None or re.fullmatch(r"https://[^\s/]+\.[^\s/]+/\S*", image):
+            return image
+        if not image.startswith("images/") or ".." in image.split("/") or "\\" in image:
+            raise ValueError("an image is either images/<file name> (a file in lessons/images/) "
+                             "or an https:// address")
+        if not image.lower().endswith(IMAGE_SUFFIXES):
+            raise ValueError(f"an image file must end in one of {', '.join(IMAGE_SUFFIXES)}")
+        return image
+
+
+# ---- ask ---------------------------------------------------------------------------------------
+
+def _plain_dashes(text: str) -> str:
+    """Typographic minus signs and dashes (what phones and word processors type) as '-'."""
+    return re.sub("[\u2010-\u2015\u2212\ufe63\uff0d]", "-", text)
+
+
+def normalize_answer(text: str) -> str:
+    """A short answer as compared with `accept`: case, spaces and punctuation ignored, but a minus
+    sign before a number and a decimal point inside one are kept ("y = 2x - 1" == "Y=2X-1")."""
+    text = _plain_dashes(unicodedata.normalize("NFKC", text)).casefold()
+    tokens = re.findall(r"(?:-\s*)?\d+(?:\.\d+)?|[^\W\d_]+", text)
+    return "".join(re.sub(r"\s+", "", token) for token in tokens)
+
+
+class Option(_Strict):
+    """One answer of a multiple-choice question."""
+
+    id: StepId = Field(description="Short id the learner may type or click, e.g. a, b, c.")
+    text: ShortText
+    correct: bool = False
+    feedback: Text | None = Field(default=None, description="Said when the learner picks it.")
+
+
+class AskStep(_Strict):
+    """A quiz question (shared fields of both kinds)."""
+
+    type: Literal["ask"]
+    id: StepId
+    question: Text
+    hints: list[ShortText] = Field(default_factory=list,
+                                   description="Given one by one after wrong tries.")
+    retries: int = Field(default=1, ge=0, le=10, description="Tries allowed after the first.")
+    feedback_correct: Text | None = None
+    next: StepId | None = _next_field()
+
+
+class ChoiceAsk(AskStep):
+    kind: Literal["choice"]
+    options: list[Option] = Field(min_length=2, max_length=10)
+
+    def option_for(self, answer: str) -> Option | None:
+        """The option a learner's reply names: its id, its number (1, 2, ...) or its text."""
+        wanted = normalize_answer(answer)
+        for number, option in enumerate(self.options, start=1):
+            if wanted in (normalize_answer(option.id), str(number), normalize_answer(option.text)):
+                return option
+        return None
+
+    @property
+    def correct_options(self) -> list[Option]:
+        return [option for option in self.options if option.correct]
+
+
+def _check_accept(item: str) -> str:
+    if item.startswith("re:"):
+        try:
+            re.compile(item[3:])
+        except re.error as error:
+            raise ValueError(f"'{item}' is not a valid regular expression ({error})") from None
+    elif not normalize_answer(item):
+        raise ValueError(f"the accepted answer '{item}' has no letters or digits")
+    return item
+
+
+AcceptItem = Annotated[ShortText, AfterValidator(_check_accept)]
+
+
+class ShortAsk(AskStep):
+    kind: Literal["short"]
+    accept: list[AcceptItem] = Field(
+        min_length=1, description="Accepted answers, compared ignoring case, spaces and punctuation; "
+                                  "`re:<pattern>` is a regular expression searched in the answer.")
+    feedback_wrong: Text | None = None
+
+    def accepts(self, answer: str) -> bool:
+        """Whether a learner's reply matches one of `accept`."""
+        wanted = normalize_answer(answer)
+        spaced = " ".join(_plain_dashes(answer).split())
+        for item in self.accept:
+            if item.startswith("re:"):
+                if re.search(item[3:], spaced, re.IGNORECASE):
+                    return True
+            elif normalize_answer(item) == wanted:
+                return True
+        return False
+
+
+Ask = Annotated[Union[ChoiceAsk, ShortAsk], Field(discriminator="kind")]
+
+
+# ---- run ---------------------------------------------------------------------------------------
+
+class ChooseSpec(_Strict):
+    """A skill parameter the learner picks: a number range or a list of options."""
+
+    prompt: ShortText = Field(description="How Tutor asks for the value.")
+    min: int | float | None = None
+    max: int | float | None = None
+    options: list[Scalar] | None = Field(default=None, min_length=1)
+    default: Scalar | None = Field(default=None, description="Used when the learner says 'you pick'.")
+
+    @model_validator(mode="after")
+    def _range_or_options(self):
+        has_range = self.min is not None or self.max is not None
+        if has_range == (self.options is not None):
+            raise ValueError("give either min and max, or options (not both)")
+        if has_range and (self.min is None or self.max is None):
+            raise ValueError("give both min and max")
+        if has_range and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is larger than max ({self.max})")
+        if self.default is not None:
+            if has_range and not (isinstance(self.default, (int, float))
+                                  and self.min <= self.default <= self.max):
+                raise ValueError(f"default {self.default!r} is not between min and max")
+            if self.options is not None and self.default not in self.options:
+                raise ValueError(f"default {self.default!r} is not one of the options")
+        return self
+
+    def values_to_check(self) -> list[tuple[str, Any]]:
+        """(field, value) pairs that must all be accepted by the skill's Params."""
+        if self.options is not None:
+            pairs = [("options", value) for value in self.options]
+        else:
+            pairs = [("min", self.min), ("max", self.max)]
+        return pairs + ([("default", self.default)] if self.default is not None else [])
+
+
+class RunStep(_Strict):
+    """Tutor runs a skill (a real training) and shows its results."""
+
+    type: Literal["run"]
+    id: StepId
+    skill: SkillName = Field(description="The training skill to run.")
+    params: dict[str, Any] = Field(default_factory=dict,
+                                   description="Fixed parameters of the skill's Params.")
+    choose: dict[str, ChooseSpec] = Field(default_factory=dict,
+                                          description="Parameters the learner picks, within these bounds.")
+    text: Text = Field(description="What Tutor says before running.")
+    next: StepId | None = _next_field()
+
+
+# ---- checkpoint --------------------------------------------------------------------------------
+
+class QuizPassed(_Strict):
+    quiz_passed: StepId = Field(description="An ask step the learner must have answered correctly.")
+
+
+class MetricCondition(_Strict):
+    metric: str = Field(min_length=1, description="A metric of the skill's result, e.g. val_accuracy.")
+    skill: SkillName
+    op: Literal[">=", "<=", ">", "<"]
+    value: float = Field(allow_inf_nan=False)
+
+    def holds(self, metrics: dict[str, float]) -> bool:
+        actual = metrics[self.metric]
+        return {">=": actual >= self.value, "<=": actual <= self.value,
+                ">": actual > self.value, "<": actual < self.value}[self.op]
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "quiz_passed" in value:
+            return "quiz-condition"
+        if "metric" in value:
+            return "metric-condition"
+        return None
+    if isinstance(value, QuizPassed):
+        return "quiz-condition"
+    return "metric-condition" if isinstance(value, MetricCondition) else None
+
+
+# Tags name the union member in pydantic's error locations; they never clash with a field name.
+Condition = Annotated[
+    Union[Annotated[QuizPassed, Tag("quiz-condition")],
+          Annotated[MetricCondition, Tag("metric-condition")]],
+    Discriminator(_condition_tag, custom_error_type="condition_kind",
+                  custom_error_message="a condition is either `quiz_passed: <ask step id>` or "
+                                       "`metric`, `skill`, `op` and `value`"),
+]
+
+
+class CheckpointStep(_Strict):
+    """The learner goes on only when the condition holds (the latest run of the skill in this
+    lesson, or a quiz answered correctly); otherwise Tutor says fail_text and goes to retry_step
+    (without one, the learner stays here and Tutor checks again when they want to go on)."""
+
+    type: Literal["checkpoint"]
+    id: StepId
+    condition: Condition
+    fail_text: Text
+    retry_step: StepId | None = Field(default=None, description="Where to send the learner when "
+                                                                "the condition is not met.")
+    next: StepId | None = _next_field()
+
+
+# ---- branch ------------------------------------------------------------------------------------
+
+class BranchStep(_Strict):
+    """Jump on a quiz result (correct within its allowed tries, or not)."""
+
+    type: Literal["branch"]
+    id: StepId
+    on: StepId = Field(description="The ask step whose result decides.")
+    if_correct: StepId
+    if_wrong: StepId
+
+
+Step = Annotated[Union[SayStep, Ask, RunStep, CheckpointStep, BranchStep], Field(discriminator="type")]
+STEP_TYPES = ("say", "ask", "run", "checkpoint", "branch")
+
+
+# ---- lesson ------------------------------------------------------------------------------------
+
+class Lesson(_Strict):
+    """One lesson: a title, the book chapters it covers and its steps."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True,
+                              json_schema_extra={"title": "Tutor lesson"})
+
+    id: Slug = Field(description="Unique lesson id (lowercase letters, digits, - and _).")
+    title: ShortText
+    summary: Text | None = Field(default=None, description="One or two sentences for lesson lists.")
+    chapters: list[Annotated[int, Field(ge=1, le=20)]] = Field(
+        min_length=1, description="Chapters of 'AI and Machine Learning for Coders' it covers.")
+    prerequisites: list[Slug] = Field(default_factory=list,
+                                      description="Ids of lessons to take first.")
+    minutes: int = Field(ge=1, le=240, description="Estimated minutes.")
+    steps: list[Step] = Field(min_length=1)
+
+    def step(self, step_id: str) -> Any:
+        """The step with this id (KeyError when missing)."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def following(self, step_id: str) -> str | None:
+        """Where a step goes when it succeeds: its `next`, else the step below it (None: the end)."""
+        index = next(i for i, step in enumerate(self.steps) if step.id == step_id)
+        step = self.steps[index]
+        target = getattr(step, "next", None)
+        if target is not None:
+            return None if target == END else target
+        if isinstance(step, BranchStep):
+            raise ValueError("a branch goes to if_correct or if_wrong")
+        return self.steps[index + 1].id if index + 1 < len(self.steps) else None
+
+    def successors(self, step_id: str) -> list[str]:
+        """Every step this one may lead to (END and the lesson's end left out)."""
+        step = self.step(step_id)
+        if isinstance(step, BranchStep):
+            targets = [step.if_correct, step.if_wrong]
+        else:
+            targets = [self.following(step_id)]
+            if isinstance(step, CheckpointStep) and step.retry_step:
+                targets.append(step.retry_step)
+        return [target for target in targets if target and target != END]
+
+    @property
+    def asks(self) -> list[AskStep]:
+        return [step for step in self.steps if isinstance(step, AskStep)]
+
+    @property
+    def runs(self) -> list[RunStep]:
+        return [step for step in self.steps if isinstance(step, RunStep)]
+
+
+# Every field name a lesson may use, for "did you mean" hints on unknown fields.
+FIELD_NAMES = sorted({name for model in (SayStep, ChoiceAsk, ShortAsk, Option, RunStep, ChooseSpec,
+                                         QuizPassed, MetricCondition, CheckpointStep, BranchStep, Lesson)
+                      for name in model.model_fields})
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a lesson file, for editor completion (lessons/lesson.schema.json)."""
+    schema = _drop_nested_discriminators(Lesson.model_json_schema())
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "lesson.schema.json", **schema}
+
+
+def _drop_nested_discriminators(node: Any) -> Any:
+    """pydantic writes the step union's OpenAPI `discriminator` with a nested object for `ask`
+    (itself split on `kind`); OpenAPI mappings must be plain references, so drop that one. The
+    `oneOf` lists, which JSON Schema validators and editors use, are unchanged."""
+    if isinstance(node, list):
+        return [_drop_nested_discriminators(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    mapping = node.get("discriminator", {}).get("mapping", {})
+    return {key: _drop_nested_discriminators(value) for key, value in node.items()
+            if not (key == "discriminator" and not all(isinstance(v, str) for v in mapping.values()))}
