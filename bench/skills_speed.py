@@ -57,6 +57,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = isolated_settings(Path(tmp) / "var", job_time_limit=600)
+        settings.var_dir.mkdir(parents=True)
         upgrade(settings.db_url)
         worker = Worker(settings, NoRasa(), worker_id="bench")
         worker.warm_up()
