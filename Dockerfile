@@ -22,6 +22,8 @@ COPY skills skills
 COPY actions actions
 COPY api api
 COPY faq faq
+COPY curriculum curriculum
+COPY lessons lessons
 COPY data data
 COPY web/src web/src
 COPY --from=web /web/dist web/dist

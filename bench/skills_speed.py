@@ -51,6 +51,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skills", nargs="*", default=SKILLS)
     args = parser.parse_args()
+    from tutor.settings import Settings
+
+    # The worker's TensorFlow threads as `make run` sets them (TUTOR_TF_THREADS), before TF loads.
+    for name, value in Settings().child_env().items():
+        if name.startswith("TF_NUM_"):
+            os.environ.setdefault(name, value)
     from db.migrate import upgrade
     from jobs.worker import Worker
     from tutor.supervisor import isolated_settings
@@ -66,7 +72,9 @@ def main() -> None:
             first = queue_to_result(worker, skill)
             warm = [queue_to_result(worker, skill) for _ in range(args.repeats)]
             rows.append((skill, first, statistics.median(warm), min(warm), max(warm)))
-    print(f"Queue to result, skill defaults, warm worker, median of {args.repeats} (2 CPU cores):")
+    threads = os.environ.get("TF_NUM_INTRAOP_THREADS", "TF default")
+    print(f"Queue to result, skill defaults, warm worker ({threads} TF threads), median of "
+          f"{args.repeats} (2 CPU cores):")
     print(f"  {'skill':<14} {'first run':>10} {'median':>8} {'min':>8} {'max':>8}")
     for skill, first, median, low, high in rows:
         print(f"  {skill:<14} {first:9.1f}s {median:7.1f}s {low:7.1f}s {high:7.1f}s")

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     rasa_token: str | None = None
     # Bearer token for the staff API (/staff/...); the staff API is off while it is unset.
     staff_token: str | None = None
+    # Slack (bot/slack_connector.py): on only when both the bot token (xoxb-...) and the app's
+    # signing secret are set. The Web API URL is overridable so tests use a local fake Slack.
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
 
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
@@ -67,10 +72,18 @@ class Settings(BaseSettings):
     job_time_limit: float = Field(default=120.0, gt=0)
     # The worker runs at this nice level so trainings never starve the dialogue processes.
     worker_nice: int = Field(default=10, ge=0, le=19)
+    # TensorFlow threads per service process (intra- and inter-op; 0 = TF's default of one per
+    # core). Measured with bench/faq_latency.py during a training: at TF's default, FAQ turns
+    # for 10 learners took p50 173 ms / p95 745 ms; at 1, p50 75 ms / p95 145 ms.
+    tf_threads: int = Field(default=1, ge=0, le=64)
 
     @cached_property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'tutor.db'}"
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
 
     @property
     def artifacts_dir(self) -> Path:
@@ -124,6 +137,10 @@ class Settings(BaseSettings):
             "TUTOR_ACTION_SERVER_URL": self.action_endpoint_url.removesuffix("/webhook"),
             "TUTOR_RASA_TOKEN": self.rasa_token or "",
             "TUTOR_STAFF_TOKEN": self.staff_token or "",
+            # Read by bot/credentials.yml; empty values keep the Slack channel off.
+            "TUTOR_SLACK_BOT_TOKEN": self.slack_bot_token or "",
+            "TUTOR_SLACK_SIGNING_SECRET": self.slack_signing_secret or "",
+            "TUTOR_SLACK_API_URL": self.slack_api_url,
             "TUTOR_TRACKER_URL": self.tracker_store_url,
             "TUTOR_BOT_DIR": str(self.bot_dir),
             "TUTOR_MODELS_DIR": str(self.models_dir),
@@ -135,6 +152,9 @@ class Settings(BaseSettings):
             "TUTOR_RECOVER_INTERVAL": str(self.recover_interval),
             "TUTOR_JOB_TIME_LIMIT": str(self.job_time_limit),
             "TUTOR_WORKER_NICE": str(self.worker_nice),
+            "TUTOR_TF_THREADS": str(self.tf_threads),
+            **({"TF_NUM_INTRAOP_THREADS": str(self.tf_threads),
+                "TF_NUM_INTEROP_THREADS": str(self.tf_threads)} if self.tf_threads else {}),
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
