@@ -81,6 +81,11 @@ def tflite_converter(model, variant: str, representative_x: np.ndarray | None = 
         dtype = model.inputs[0].dtype.as_numpy_dtype
         rows = np.asarray(representative_x)[:REPRESENTATIVE_ROWS].astype(dtype)
         converter.representative_dataset = lambda: ([row[None]] for row in rows)
+        # One scale per tensor, not per output channel: the per-channel scales and int64 zero
+        # points made the digits CNN's int8 file only 3.41x smaller than float32; per tensor it is
+        # 3.74x, with accuracy still checked on the validation rows (the table shows any loss).
+        # A private converter flag: TF has no public switch for it.
+        converter._experimental_disable_per_channel = True
         if strict_int8:
             converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         if np.issubdtype(dtype, np.floating):

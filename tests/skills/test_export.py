@@ -260,14 +260,13 @@ def test_export_cnn_every_tflite_variant_keeps_accuracy_within_2_points_of_keras
 
 
 @pytest.mark.slow
-def test_export_cnn_int8_is_int8_in_and_out_and_over_3x_smaller(cnn):
+def test_export_cnn_int8_is_int8_in_and_out_and_at_least_35x_smaller(cnn):
     from ai_edge_litert.interpreter import Interpreter
 
     result, _, out = cnn
     assert result.metrics["params"] > 10_000
-    # Measured 3.41x on this 53k-parameter CNN: per-channel scales and zero points (~24 bytes per
-    # output channel) and int32 biases keep it under 3.5x; see the wide CNN test below.
-    assert result.metrics["int8_size_ratio"] >= 3.0
+    # Per-channel quantization gave 3.41x on this 53k-parameter CNN; per tensor, 3.74x.
+    assert result.metrics["int8_size_ratio"] >= 3.5
     interpreter = Interpreter(model_path=str(out / "digits_int8.tflite"))
     assert interpreter.get_input_details()[0]["dtype"] == np.int8
     assert interpreter.get_output_details()[0]["dtype"] == np.int8
