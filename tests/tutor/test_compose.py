@@ -72,9 +72,9 @@ def test_compose_sets_every_variable_make_run_passes(compose, compose_settings):
     assert compose_settings.action_endpoint_url == env["ACTION_ENDPOINT_URL"]
 
 
-def test_compose_gives_rasa_every_variable_its_endpoints_file_reads(compose):
-    endpoints = (ROOT / "bot" / "endpoints.yml").read_text()
-    needed = set(re.findall(r"\$\{(\w+)\}", endpoints))
+@pytest.mark.parametrize("name", ["endpoints.yml", "credentials.yml"])
+def test_compose_gives_rasa_every_variable_its_config_files_read(compose, name):
+    needed = set(re.findall(r"\$\{(\w+)\}", (ROOT / "bot" / name).read_text()))
     assert needed and needed <= set(compose["rasa"]["environment"])
 
 
