@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     bot_dir: Path = ROOT / "bot"
     models_dir: Path = ROOT / "models"
     web_dir: Path = ROOT / "web"
+    # Staff-authored lesson files (YAML), read by the staff API and checked by `make lessons-check`.
+    lessons_dir: Path = ROOT / "lessons"
     # The transfer skill's pretrained feature extractor (a TF2 SavedModel for hub.KerasLayer),
     # built by `make` (python -m skills.transfer build) and rebuilt by the skill if missing.
     hub_module_dir: Path = ROOT / "models" / "hub" / "digits-features"
@@ -146,6 +148,7 @@ class Settings(BaseSettings):
             "TUTOR_MODELS_DIR": str(self.models_dir),
             "TUTOR_WEB_DIR": str(self.web_dir),
             "TUTOR_HUB_MODULE_DIR": str(self.hub_module_dir),
+            "TUTOR_LESSONS_DIR": str(self.lessons_dir),
             "TUTOR_RASA_VENV": str(self.rasa_venv),
             "TUTOR_JOB_STALE_SECONDS": str(self.job_stale_seconds),
             "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),
