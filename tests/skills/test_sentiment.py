@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from skills import sentiment, text_data
 from skills.base import SkillError
 from skills.training import keras
+from tests.skills.cancelling import Cancelled, cancel_at_first_epoch
 
 
 @pytest.mark.parametrize("bad", [
@@ -115,18 +116,9 @@ def test_sentiment_summary_states_the_validation_accuracy(runs):
 
 @pytest.mark.slow
 def test_sentiment_an_exception_from_progress_stops_training(tmp_path):
-    class Cancelled(Exception):
-        pass
-
-    seen = []
-
-    def cancel_at_first_epoch(fraction, note):
-        seen.append(note)
-        if "epoch" in note:
-            raise Cancelled
-
+    progress, seen = cancel_at_first_epoch()
     with pytest.raises(Cancelled):
-        sentiment.run(sentiment.Params(epochs=5), tmp_path, cancel_at_first_epoch)
+        sentiment.run(sentiment.Params(epochs=5), tmp_path, progress)
     assert sum("epoch" in n for n in seen) == 1
     assert not (tmp_path / "model.keras").exists()
 

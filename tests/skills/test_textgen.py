@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from skills import text_data, textgen
 from skills.base import SkillError
 from skills.training import keras
+from tests.skills.cancelling import Cancelled, cancel_at_first_epoch
 
 # Measured with the defaults (30 epochs): ~0.87 training accuracy on this machine; most
 # continuations of a song line are memorised by then. 0.75 leaves room for seed and thread noise
@@ -142,17 +143,8 @@ def test_textgen_names_unknown_seed_words_and_still_generates(tmp_path):
 
 @pytest.mark.slow
 def test_textgen_an_exception_from_progress_stops_training(tmp_path):
-    class Cancelled(Exception):
-        pass
-
-    seen = []
-
-    def cancel_at_first_epoch(fraction, note):
-        seen.append(note)
-        if "epoch" in note:
-            raise Cancelled
-
+    progress, seen = cancel_at_first_epoch()
     with pytest.raises(Cancelled):
-        textgen.run(textgen.Params(epochs=5), tmp_path, cancel_at_first_epoch)
+        textgen.run(textgen.Params(epochs=5), tmp_path, progress)
     assert sum("epoch" in n for n in seen) == 1
     assert not (tmp_path / "model.keras").exists()
