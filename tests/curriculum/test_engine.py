@@ -1,0 +1,123 @@
+"""The lesson state machine: say waits for next, ask judges answers with hints and retries, run
+waits for its result, checkpoints and branches decide by themselves."""
+
+import pytest
+
+from curriculum import LESSONS_DIR, load_lessons
+from curriculum.engine import NEXT, answer, hint, next_step, run_finished, skip, start
+from curriculum.loader import parse_lesson
+
+LESSON = """
+id: tiny
+title: Tiny
+chapters: [1]
+minutes: 5
+steps:
+  - {id: hello, type: say, text: "Welcome."}
+  - id: q1
+    type: ask
+    kind: choice
+    question: "What does a neuron learn?"
+    retries: 1
+    hints: ["Think of y = wx + b."]
+    options:
+      - {id: a, text: "A weight and a bias", correct: true, feedback: "Yes!"}
+      - {id: b, text: "A colour", feedback: "No colours here."}
+  - {id: fork, type: branch, "on": q1, if_correct: train, if_wrong: remedial}
+  - {id: remedial, type: say, text: "Let's go over it again.", next: q1}
+  - id: train
+    type: run
+    skill: hello_neuron
+    params: {epochs: 50}
+    text: "Training now."
+  - id: good-enough
+    type: checkpoint
+    condition: {metric: final_loss, skill: hello_neuron, op: "<=", value: 0.1}
+    fail_text: "The loss is still high: train again."
+    retry_step: train
+  - {id: q2, type: ask, kind: short, question: "w for y = 2x - 1?", accept: ["2"], retries: 0}
+"""
+
+
+@pytest.fixture
+def lesson():
+    parsed, _, errors = parse_lesson(LESSON, "tiny.yml")
+    assert errors == []
+    return parsed
+
+
+def test_engine_say_waits_for_next_then_asks_with_option_buttons(lesson):
+    position, turns = start(lesson)
+    assert turns[0].text == "Welcome." and turns[0].buttons == [{"title": "Next", "payload": NEXT}]
+    (question,) = next_step(lesson, position)
+    assert [b["payload"] for b in question.buttons] == ["a", "b"] and position.step_id == "q1"
+
+
+def test_engine_wrong_answer_gets_feedback_and_a_hint_then_a_right_one_moves_on_to_the_run(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    (wrong,) = answer(lesson, position, "b")
+    assert "No colours here." in wrong.text and "Think of y = wx + b." in wrong.text
+    assert wrong.attempt == {"step": "q1", "answer": "b", "correct": False, "try": 1}
+    right, run = answer(lesson, position, "A weight and a bias")
+    assert right.text == "Yes!" and right.attempt["correct"] is True
+    assert run.run == {"skill": "hello_neuron", "params": {"epochs": 50}, "choose": {}}
+    assert position.step_id == "train"
+
+
+def test_engine_out_of_retries_shows_the_answer_and_the_branch_sends_to_the_remedial_step(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    answer(lesson, position, "b")
+    last, remedial = answer(lesson, position, "b")
+    assert "A weight and a bias" in last.text and position.passed["q1"] is False
+    assert remedial.text == "Let's go over it again." and position.step_id == "remedial"
+
+
+def test_engine_checkpoint_sends_back_to_the_run_until_the_metric_is_met_then_finishes(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    answer(lesson, position, "a")
+    failed, again = run_finished(lesson, position, "hello_neuron", {"final_loss": 0.5})
+    assert "still high" in failed.text and again.run is not None and position.step_id == "train"
+    (q2,) = run_finished(lesson, position, "hello_neuron", {"final_loss": 0.01})
+    assert position.step_id == "q2" and "Type your answer" in q2.text
+    correct, end = answer(lesson, position, " 2 ")
+    assert correct.attempt["correct"] and position.finished and "end of **Tiny**" in end.text
+
+
+def test_engine_hint_and_skip_and_next_during_a_question(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    assert hint(lesson, position)[0].text == "Hint: Think of y = wx + b."
+    assert "No more hints" in hint(lesson, position)[0].text
+    assert "waiting for an answer" in next_step(lesson, position)[0].text
+    skip(lesson, position)
+    assert position.passed["q1"] is False and position.step_id == "remedial"
+
+
+@pytest.mark.parametrize("lesson_id", sorted(load_lessons(LESSONS_DIR)))
+def test_engine_every_shipped_lesson_can_be_completed_by_a_learner_who_answers_right(lesson_id):
+    from curriculum.model import AskStep, ChoiceAsk, RunStep, SayStep
+
+    lesson = load_lessons(LESSONS_DIR)[lesson_id]
+    position, _ = start(lesson)
+    good = {"final_loss": 0.0, "val_accuracy": 1.0, "transfer_val_accuracy": 1.0,
+            "accuracy": 1.0, "mae": 0.0}
+    for _ in range(200):
+        if position.finished:
+            break
+        step = lesson.step(position.step_id)
+        if isinstance(step, SayStep):
+            next_step(lesson, position)
+        elif isinstance(step, ChoiceAsk):
+            answer(lesson, position, step.correct_options[0].id)
+        elif isinstance(step, AskStep):
+            plain = [a for a in step.accept if not a.startswith("re:")]
+            if plain:
+                answer(lesson, position, plain[0])
+            else:
+                skip(lesson, position)
+        elif isinstance(step, RunStep):
+            run_finished(lesson, position, step.skill, good)
+    assert position.finished
