@@ -24,3 +24,8 @@ def tracker_for(text: str, sender: str = "learner-1", intent: str = "train_neuro
 @pytest.fixture
 def dispatcher():
     return CollectingDispatcher()
+
+
+def texts(dispatcher: CollectingDispatcher) -> str:
+    """Everything the action said, as one string."""
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)

@@ -4,11 +4,7 @@ from actions.export_model import ActionExportModel
 from db import repository as repo
 from db.models import JobStatus
 from jobs import artifacts
-from tests.actions.conftest import tracker_for
-
-
-def _texts(dispatcher):
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+from tests.actions.conftest import texts, tracker_for
 
 
 def _finished(sessions, skill, sender="learner-1"):
@@ -33,7 +29,7 @@ def _last_job(sessions):
 
 def test_export_with_nothing_trained_says_so_and_queues_nothing(action_db, dispatcher):
     _export(dispatcher, "export my model")
-    assert "nothing to export" in _texts(dispatcher)
+    assert "nothing to export" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 
@@ -46,7 +42,7 @@ def test_export_takes_the_learners_latest_model_and_every_format_by_default(acti
     assert job.skill == "export" and job.params["source_skill"] == "sentiment"
     assert job.params["model_dir"] == str(artifacts.job_dir(settings, public_id))
     assert job.params["formats"] == ["tflite", "tfjs", "serving"]
-    assert "sentiment classifier from job #2" in _texts(dispatcher)
+    assert "sentiment classifier from job #2" in texts(dispatcher)
 
 
 def test_export_reads_the_format_variant_and_the_named_skill(action_db, dispatcher):
@@ -61,6 +57,6 @@ def test_export_reads_the_format_variant_and_the_named_skill(action_db, dispatch
 def test_export_refuses_another_learners_model(action_db, dispatcher):
     other_id, _ = _finished(action_db, "vision", sender="someone-else")
     _export(dispatcher, f"export job {other_id}")
-    assert f"Job #{other_id} isn't yours" in _texts(dispatcher)
+    assert f"Job #{other_id} isn't yours" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 1

@@ -3,11 +3,7 @@
 from actions.my_jobs import ActionCancelJob, ActionShowModels
 from db import repository as repo
 from db.models import JobStatus
-from tests.actions.conftest import tracker_for
-
-
-def _texts(dispatcher):
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+from tests.actions.conftest import texts, tracker_for
 
 
 def _job(sessions, sender="learner-1", skill="hello_neuron", status=JobStatus.queued, result=None):
@@ -37,7 +33,7 @@ def test_cancel_stops_the_learners_running_and_queued_jobs_but_not_others(action
     assert _status(action_db, running) is JobStatus.cancelled
     assert _status(action_db, queued) is JobStatus.cancelled
     assert _status(action_db, other) is JobStatus.queued
-    assert f"#{queued}, #{running}" in _texts(dispatcher)
+    assert f"#{queued}, #{running}" in texts(dispatcher)
     with action_db() as s:
         assert repo.jobs_owing_notification(s) == []  # the learner has been told already
 
@@ -52,7 +48,7 @@ def test_cancel_by_number_stops_only_that_job(action_db, dispatcher):
 def test_cancel_with_nothing_running_says_so(action_db, dispatcher):
     _job(action_db, status=JobStatus.succeeded, result={"metrics": {}})
     ActionCancelJob().run(dispatcher, tracker_for("cancel", intent="cancel_job"), {})
-    assert "nothing to cancel" in _texts(dispatcher)
+    assert "nothing to cancel" in texts(dispatcher)
 
 
 def test_show_models_lists_finished_runs_with_their_key_number_and_running_ones(action_db, dispatcher):
@@ -63,7 +59,7 @@ def test_show_models_lists_finished_runs_with_their_key_number_and_running_ones(
     _job(action_db, sender="someone-else", skill="vision", status=JobStatus.succeeded,
          result={"metrics": {"val_accuracy": 0.99}})
     ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
-    text = _texts(dispatcher)
+    text = texts(dispatcher)
     assert f"#{done} sentiment classifier: validation accuracy 0.848" in text
     assert f"#{running} text generator (LSTM) (running)" in text
     assert "0.99" not in text  # another learner's model
@@ -73,4 +69,4 @@ def test_show_models_lists_finished_runs_with_their_key_number_and_running_ones(
 
 def test_show_models_with_no_runs_suggests_a_first_training(action_db, dispatcher):
     ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
-    assert "haven't trained anything yet" in _texts(dispatcher)
+    assert "haven't trained anything yet" in texts(dispatcher)

@@ -6,11 +6,7 @@ from actions.text_tools import ActionClassifySentiment, ActionTokenize, sentence
 from db import repository as repo
 from db.models import JobStatus
 from jobs import artifacts
-from tests.actions.conftest import tracker_for
-
-
-def _texts(dispatcher):
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+from tests.actions.conftest import texts, tracker_for
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -33,14 +29,14 @@ def test_tokenize_queues_a_job_with_the_sentence(action_db, dispatcher):
 
 def test_tokenize_refuses_an_overlong_sentence(action_db, dispatcher):
     ActionTokenize().run(dispatcher, tracker_for("tokenize: " + "word " * 200, intent="tokenize_text"), {})
-    assert "at most 500 characters" in _texts(dispatcher)
+    assert "at most 500 characters" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 
 
 def test_classify_without_a_trained_model_says_how_to_get_one(action_db, dispatcher):
     ActionClassifySentiment().run(dispatcher, tracker_for("is this positive: great", intent="classify_sentiment"), {})
-    assert "train a sentiment model" in _texts(dispatcher)
+    assert "train a sentiment model" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 

@@ -3,11 +3,7 @@
 from actions.train_skill import ActionTrainSkill
 from db import repository as repo
 from db.models import JobStatus
-from tests.actions.conftest import tracker_for
-
-
-def _texts(dispatcher):
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+from tests.actions.conftest import texts, tracker_for
 
 
 def _run(dispatcher, text, intent, sender="learner-1"):
@@ -20,7 +16,7 @@ def test_train_skill_queues_a_sentiment_job_with_the_learners_settings(action_db
         job = repo.get_job(s, 1)
         assert job.skill == "sentiment" and job.status is JobStatus.queued
         assert job.params["model"] == "bilstm" and job.params["epochs"] == 5
-    assert "Job #1" in _texts(dispatcher) and "bidirectional LSTM" in _texts(dispatcher)
+    assert "Job #1" in texts(dispatcher) and "bidirectional LSTM" in texts(dispatcher)
     assert dispatcher.messages[0]["custom"]["data"]["skill"] == "sentiment"
 
 
@@ -35,23 +31,23 @@ def test_train_skill_reads_textgen_seed_words_and_temperature(action_db, dispatc
 
 def test_train_skill_refuses_out_of_range_settings_naming_the_limit_and_makes_no_job(action_db, dispatcher):
     _run(dispatcher, "train a sentiment model with 500 epochs", "train_sentiment")
-    assert "Epochs must be a whole number from 1 to 100; you asked for 500." in _texts(dispatcher)
+    assert "Epochs must be a whole number from 1 to 100; you asked for 500." in texts(dispatcher)
     _run(dispatcher, "generate 5000 words", "train_textgen")
-    assert "Num words must be a whole number from 1 to 100; you asked for 5,000." in _texts(dispatcher)
+    assert "Num words must be a whole number from 1 to 100; you asked for 5,000." in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 
 
 def test_train_skill_explains_an_unreadable_setting(action_db, dispatcher):
     _run(dispatcher, "generate text with a high temperature", "train_textgen")
-    assert "couldn't read the number for 'temperature'" in _texts(dispatcher)
+    assert "couldn't read the number for 'temperature'" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 
 
 def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db, dispatcher):
     _run(dispatcher, "train something", "greet")
-    assert "not sure which model" in _texts(dispatcher)
+    assert "not sure which model" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 0
 
@@ -62,7 +58,7 @@ def test_train_skill_reads_timeseries_settings_and_refuses_too_much_noise(action
         params = repo.get_job(s, 1).params
     assert params["noise_level"] == 10 and params["slope"] == 0.1 and params["window_size"] == 30
     _run(dispatcher, "forecast a time series with noise 500", "train_timeseries")
-    assert "Noise level must be from 0 to 100; you asked for 500." in _texts(dispatcher)
+    assert "Noise level must be from 0 to 100; you asked for 500." in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 1
 
