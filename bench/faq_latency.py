@@ -48,27 +48,29 @@ def phase(url: str, questions: list[str], learners: int, pause: float = 0.0) -> 
     return times
 
 
-def training_running(db_url: str) -> bool:
+def training_running(sessions) -> bool:
     from sqlalchemy import select
 
-    from db.engine import make_engine, make_session_factory
     from db.models import Job, JobStatus
 
-    with make_session_factory(make_engine(db_url))() as session:
+    with sessions() as session:
         return session.scalar(select(Job.id).where(Job.status == JobStatus.running)) is not None
 
 
 def during_training(url: str, db_url: str, questions: list[str], learners: int) -> list[float]:
     """The paced phase while a ~60 s textgen training runs; fails loudly if it was not running."""
+    from db.engine import make_engine, make_session_factory
+
+    sessions = make_session_factory(make_engine(db_url))  # once, not per 0.2 s poll
     httpx.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
         "sender": "trainer", "message": "generate 20 words, train for 150 epochs"}).raise_for_status()
     deadline = time.monotonic() + 60
-    while not training_running(db_url):
+    while not training_running(sessions):
         if time.monotonic() > deadline:
             raise RuntimeError("the training never started")
         time.sleep(0.2)
     times = phase(url, questions, learners, pause=1.0)
-    if not training_running(db_url):
+    if not training_running(sessions):
         raise RuntimeError("the training ended before the phase did; measure with a longer one")
     return times
 
