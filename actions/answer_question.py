@@ -49,6 +49,7 @@ class ActionAnswerQuestion(Action):
                        if e.get("entity") == "faq_id"), None)
         if picked and (entry := brain.entry(str(picked))):  # a "did you mean" button
             reply(dispatcher, entry, None)
+            self._back_to_lesson(dispatcher, tracker)
             return []
 
         text = tracker.latest_message.get("text") or ""
@@ -64,7 +65,23 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=NOT_SURE, buttons=[
                 {"title": m.entry.topic, "payload": f'/faq{{"faq_id":"{m.entry.id}"}}'} for m in closest])
             self._remember(tracker, text, closest[0])
+        self._back_to_lesson(dispatcher, tracker)
         return []
+
+    @staticmethod
+    def _back_to_lesson(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """A question in the middle of a lesson: offer the way back into it."""
+        try:
+            with runtime.sessions()() as session:
+                learner = repo.get_or_create_learner(
+                    session, tracker.get_latest_input_channel() or "unknown", tracker.sender_id)
+                note = runtime.tutoring().resume_note(session, learner)
+                session.commit()
+        except SQLAlchemyError:
+            log.exception("could not look up the learner's lesson")
+            return
+        if note is not None:
+            dispatcher.utter_message(text=note.text, buttons=note.buttons)
 
     @staticmethod
     def _remember(tracker: Tracker, text: str, best) -> None:

@@ -5,14 +5,19 @@ Custom payloads go out as json_message={"data": payload}: Rasa 3.6's socket.io c
 channel returns it under `custom.data` (ARCHITECTURE.md, fact 10).
 """
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
 from db import repository as repo
 from db.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
 
 
 def _job_for(tracker: Tracker) -> Job | None:
@@ -120,6 +125,11 @@ class ActionJobResult(Action):
         job = _job_for(tracker)
         if job is None:
             return []
+        self._show(dispatcher, job)
+        return lesson_goes_on(dispatcher, job)
+
+    @staticmethod
+    def _show(dispatcher: CollectingDispatcher, job: Job) -> None:
         if job.status is JobStatus.succeeded:
             result = job.result or {}
             dispatcher.utter_message(text=result_text(job))
@@ -143,4 +153,21 @@ class ActionJobResult(Action):
                 json_message={"data": {"type": "result", "job_id": job.id, "status": "failed",
                                        "skill": job.skill, "error": job.error}},
             )
+
+
+def lesson_goes_on(dispatcher: CollectingDispatcher, job: Job) -> list[dict[str, Any]]:
+    """A lesson waiting for this training carries on; a database hiccup here must not cost the
+    learner the result they were just shown (the lesson then waits, and "repeat" re-runs it)."""
+    from actions.lessons import SLOT, render
+
+    try:
+        with runtime.sessions()() as session:
+            reply = runtime.tutoring().job_finished(session, repo.get_job(session, job.id))
+            session.commit()
+    except SQLAlchemyError:
+        log.exception("could not continue the lesson after job %s", job.id)
         return []
+    if reply is None:
+        return []
+    render(dispatcher, reply)
+    return [SlotSet(SLOT, reply.asking)]

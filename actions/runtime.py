@@ -25,3 +25,12 @@ def faq():
     from faq.brain import FaqBrain
 
     return FaqBrain.load()
+
+
+@lru_cache(maxsize=1)
+def tutoring():
+    """Lesson turns over the lesson folder (re-read whenever a lesson file changes)."""
+    from curriculum.library import LessonLibrary
+    from curriculum.tutoring import Tutoring
+
+    return Tutoring(LessonLibrary(settings().lessons_dir), settings().public_base_url)

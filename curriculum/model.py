@@ -79,7 +79,7 @@ class SayStep(_Strict):
 
 # ---- ask ---------------------------------------------------------------------------------------
 
-def _plain_dashes(text: str) -> str:
+def plain_dashes(text: str) -> str:
     """Typographic minus signs and dashes (what phones and word processors type) as '-'."""
     return re.sub("[\u2010-\u2015\u2212\ufe63\uff0d]", "-", text)
 
@@ -87,7 +87,7 @@ def _plain_dashes(text: str) -> str:
 def normalize_answer(text: str) -> str:
     """A short answer as compared with `accept`: case, spaces and punctuation ignored, but a minus
     sign before a number and a decimal point inside one are kept ("y = 2x - 1" == "Y=2X-1")."""
-    text = _plain_dashes(unicodedata.normalize("NFKC", text)).casefold()
+    text = plain_dashes(unicodedata.normalize("NFKC", text)).casefold()
     tokens = re.findall(r"(?:-\s*)?\d+(?:\.\d+)?|[^\W\d_]+", text)
     return "".join(re.sub(r"\s+", "", token) for token in tokens)
 
@@ -155,7 +155,7 @@ class ShortAsk(AskStep):
     def accepts(self, answer: str) -> bool:
         """Whether a learner's reply matches one of `accept`."""
         wanted = normalize_answer(answer)
-        spaced = " ".join(_plain_dashes(answer).split())
+        spaced = " ".join(plain_dashes(answer).split())
         for item in self.accept:
             if item.startswith("re:"):
                 if re.search(item[3:], spaced, re.IGNORECASE):

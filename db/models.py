@@ -8,7 +8,8 @@ import enum
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, DateTime, Enum, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,8 +42,11 @@ class Learner(Base):
     channel: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Unguessable id for the learner's own pages (the progress chart), like Job.public_id.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
 
     jobs: Mapped[list["Job"]] = relationship(back_populates="learner")
+    lessons: Mapped[list["LessonProgress"]] = relationship(back_populates="learner")
 
 
 class Job(Base):
@@ -111,3 +115,61 @@ class UnansweredQuestion(Base):
     best_guess: Mapped[str | None] = mapped_column(String(128))
     score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class LessonStatus(str, enum.Enum):
+    active = "active"  # the lesson the learner's messages go to (at most one per learner)
+    paused = "paused"  # left for another lesson; "start lesson N" resumes it
+    quit = "quit"  # the learner said "quit lesson"
+    completed = "completed"
+
+
+class LessonProgress(Base):
+    """One learner in one lesson: where they are (the engine's Position, as JSON) and how it went.
+
+    `completed_at` stays set when a learner takes a finished lesson again, so the staff funnel
+    counts completions, not current states.
+    """
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("learner_id", "lesson_id", name="uq_lesson_progress"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[LessonStatus] = mapped_column(
+        Enum(LessonStatus, name="lesson_status", native_enum=False, length=16),
+        default=LessonStatus.active, index=True)
+    # The current step (None once finished) and the rest of the engine's Position.
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the lesson talks to the learner (Rasa sender id), and a training it waits for.
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    # When the open question was put to the learner: quiz attempts store the time they took.
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    learner: Mapped[Learner] = relationship(back_populates="lessons")
+
+
+class QuizAttempt(Base):
+    """One answer to a lesson question: what was said, whether it was right, how long it took."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(64), index=True)
+    step_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    # 1 for the first answer to this question in this run of the lesson, 2 for the retry, ...
+    try_number: Mapped[int] = mapped_column(Integer)
+    hints_used: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    learner: Mapped[Learner] = relationship()

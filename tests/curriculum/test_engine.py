@@ -121,3 +121,57 @@ def test_engine_every_shipped_lesson_can_be_completed_by_a_learner_who_answers_r
         elif isinstance(step, RunStep):
             run_finished(lesson, position, step.skill, good)
     assert position.finished
+
+
+PICK = """
+id: pick
+title: Pick
+chapters: [1]
+minutes: 5
+steps:
+  - id: train
+    type: run
+    skill: hello_neuron
+    params: {learning_rate: 0.01}
+    choose:
+      epochs: {prompt: "Epochs? 10 to 100.", min: 10, max: 100, default: 50}
+    text: "Training now."
+"""
+
+
+def test_engine_run_step_asks_for_each_pick_within_bounds_before_it_runs():
+    from curriculum.engine import waiting_for
+
+    lesson, _, errors = parse_lesson(PICK, "pick.yml")
+    assert errors == []
+    position, (prompt,) = start(lesson)
+    assert "Training now." in prompt.text and "Epochs? 10 to 100." in prompt.text and prompt.run is None
+    assert prompt.buttons == [{"title": "You pick (50)", "payload": "50"}]
+    assert waiting_for(lesson, position) == "answer"
+    (refused,) = answer(lesson, position, "1000")
+    assert "from 10 to 100" in refused.text and refused.run is None and not position.chosen
+    (whole,) = answer(lesson, position, "12.5")
+    assert "whole number" in whole.text
+    (run,) = answer(lesson, position, "30 please")
+    assert run.run == {"skill": "hello_neuron", "params": {"learning_rate": 0.01, "epochs": 30},
+                       "choose": {"epochs": 30}}
+    assert waiting_for(lesson, position) == "run"
+    run_finished(lesson, position, "hello_neuron", {"final_loss": 0.0})
+    assert position.finished and position.chosen == {}
+
+
+def test_engine_a_reply_that_names_no_option_is_not_counted_as_a_try(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    (unmatched,) = answer(lesson, position, "purple")
+    assert "couldn't match" in unmatched.text and unmatched.attempt is None
+    assert position.tries == {} and [b["payload"] for b in unmatched.buttons] == ["a", "b"]
+
+
+def test_engine_skipping_a_run_also_skips_the_checkpoint_that_tests_it(lesson):
+    position, _ = start(lesson)
+    next_step(lesson, position)
+    answer(lesson, position, "a")
+    assert position.step_id == "train"
+    (q2,) = skip(lesson, position)
+    assert position.step_id == "q2" and "w for y = 2x - 1?" in q2.text

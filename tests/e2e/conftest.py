@@ -1,6 +1,11 @@
 """Boot the real stack (Rasa, action server, worker, API) once for all e2e tests."""
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 STAFF_TOKEN = "e2e-staff-token"
 
@@ -9,7 +14,10 @@ STAFF_TOKEN = "e2e-staff-token"
 def stack(tmp_path_factory):
     from tutor.supervisor import Stack, isolated_settings
 
-    settings = isolated_settings(tmp_path_factory.mktemp("e2e") / "var", staff_token=STAFF_TOKEN)
+    root = tmp_path_factory.mktemp("e2e")
+    # A copy of the lessons, so the live-edit test can change a file under the running stack.
+    lessons = shutil.copytree(LESSONS, root / "lessons")
+    settings = isolated_settings(root / "var", staff_token=STAFF_TOKEN, lessons_dir=lessons)
     with Stack(settings) as running:
         yield running
 

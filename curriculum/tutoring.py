@@ -1,0 +1,433 @@
+"""A learner's lesson turn: read their progress, move the engine, store what happened, and say it.
+
+The chat actions (actions/lessons.py) only translate between Rasa and this module; the engine
+(curriculum.engine) only knows lessons. This module joins the two with the database: it loads
+the learner's Position, stores it and every quiz attempt after each turn, and turns run steps
+into queued training jobs whose results come back through `job_finished`.
+
+Lessons are read from a LessonLibrary at every turn, so an edited lesson file applies to the next
+message without a restart. A learner whose current step vanished in an edit starts that lesson
+again, and is told so.
+"""
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from curriculum import engine
+from curriculum.engine import Position, Turn
+from curriculum.library import LessonLibrary
+from curriculum.model import AskStep, ChoiceAsk, Lesson, ShortAsk
+from db import progress as store
+from db import repository as repo
+from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
+
+CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10}
+ORDINALS = {word: n for n, words in enumerate([
+    (), ("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
+    ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"), ("tenth", "10th")])
+    for word in words}
+FILLER = set("""a an the lesson lessons start begin resume take do let lets let's us me i want to
+    learn about on please course module one that this go with study open can we could you now
+    again restart continue chapter""".split())
+QUESTION = re.compile(r"\?\s*$|^\s*(what|why|how|when|where|which|who|whom|whose|can|could|does|do|"
+                      r"is|are|should|would|will|explain|tell me|define)\b", re.I)
+
+
+@dataclass
+class Message:
+    """One chat message, channel-neutral (the action maps it onto Rasa's dispatcher)."""
+
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    image: str | None = None
+    data: dict[str, Any] | None = None  # a custom payload (job cards, lesson state)
+
+
+@dataclass
+class Reply:
+    messages: list[Message]
+    asking: bool = False  # the learner's next message answers an open question or pick
+
+
+class Tutoring:
+    """Lesson turns for one running service (holds the lesson library and a clock)."""
+
+    def __init__(self, library: LessonLibrary, public_base_url: str,
+                 clock: Callable[[], datetime] = utcnow):
+        self.library = library
+        self.public_base_url = public_base_url.rstrip("/")
+        self.clock = clock
+
+    # ---- lesson list and start ----------------------------------------------------------------
+
+    def list_lessons(self, session: Session, learner: Learner) -> Reply:
+        lessons = self.library.ordered()
+        if not lessons:
+            return Reply([Message("There are no lessons yet. Ask me anything meanwhile!")])
+        rows = store.lesson_rows(session, learner)
+        lines = ["Here are the lessons. Say \"start lesson 2\" (or click one) to begin:"]
+        for number, lesson in enumerate(lessons, start=1):
+            chapters = ", ".join(map(str, lesson.chapters))
+            line = (f"{number}. **{lesson.title}** (ch. {chapters}, about {lesson.minutes} min)"
+                    f"{self._status_note(lesson, rows.get(lesson.id))}")
+            lines.append(line)
+        suggestions = self._suggested(lessons, rows)
+        buttons = [{"title": f"{verb} lesson {lessons.index(lesson) + 1}: {lesson.title}",
+                    "payload": _start_payload(lesson.id)} for verb, lesson in suggestions]
+        return Reply([Message("\n".join(lines), buttons)])
+
+    def start(self, session: Session, learner: Learner, conversation_id: str, text: str,
+              lesson_id: str | None = None) -> Reply:
+        lessons = self.library.ordered()
+        lesson = self.library.get(lesson_id) if lesson_id else find_lesson(lessons, text)
+        if lesson is None:
+            reply = self.list_lessons(session, learner)
+            reply.messages.insert(0, Message("I couldn't tell which lesson you mean."))
+            return reply
+        rows = store.lesson_rows(session, learner)
+        previous = rows.get(lesson.id)
+        row, _ = store.open_lesson(session, learner, lesson.id, conversation_id)
+        notes = [self._missing_prerequisites(lesson, rows)]
+        position = _position(row)
+        resumable = (previous is not None and previous.status is not LessonStatus.completed
+                     and position is not None and _valid(lesson, position))
+        if resumable:
+            notes.append(f"Welcome back to **{lesson.title}**. We were at step "
+                         f"{_step_number(lesson, position)} of {len(lesson.steps)}.")
+            turns = engine.present(lesson, position)
+        else:
+            if previous is not None and previous.status is LessonStatus.completed:
+                notes.append(f"You've finished **{lesson.title}** before; here it is again from the top.")
+            elif previous is not None:
+                notes.append(f"**{lesson.title}** has changed since you were last here, so it "
+                             "starts again from the top.")
+            else:
+                notes.append(f"Let's start **{lesson.title}** ({lesson.minutes} min). Say "
+                             "\"hint\", \"skip\", \"repeat\", \"where was I\" or \"quit lesson\" "
+                             "at any time, and ask me questions whenever you like.")
+            position, turns = engine.start(lesson)
+            row.job_id = None
+        intro = [Message(note) for note in notes if note]
+        return self._finish(session, learner, row, lesson, position, turns, intro)
+
+    # ---- in-lesson commands -------------------------------------------------------------------
+
+    def next(self, session: Session, learner: Learner) -> Reply:
+        return self._turn(session, learner, engine.next_step)
+
+    def repeat(self, session: Session, learner: Learner) -> Reply:
+        return self._turn(session, learner, engine.present)
+
+    def skip(self, session: Session, learner: Learner) -> Reply:
+        return self._turn(session, learner, engine.skip)
+
+    def hint(self, session: Session, learner: Learner) -> Reply:
+        return self._turn(session, learner, engine.hint)
+
+    def answer(self, session: Session, learner: Learner, text: str) -> Reply:
+        return self._turn(session, learner, lambda lesson, position: engine.answer(lesson, position, text))
+
+    def where(self, session: Session, learner: Learner) -> Reply:
+        row = store.active_lesson(session, learner) or store.latest_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        if row is None or lesson is None:
+            return self._no_lesson(session, learner, "You haven't started a lesson yet.")
+        position = _position(row)
+        if row.status is LessonStatus.completed:
+            return Reply([Message(f"You finished **{lesson.title}** last. Want another one?",
+                                  self.list_lessons(session, learner).messages[0].buttons)])
+        if row.status is not LessonStatus.active:
+            return Reply([Message(f"You were in **{lesson.title}**, at step "
+                                  f"{_step_number(lesson, position)} of {len(lesson.steps)}.",
+                                  [{"title": "Resume it", "payload": _start_payload(lesson.id)}])])
+        intro = [Message(f"You're in **{lesson.title}**, step {_step_number(lesson, position)} of "
+                         f"{len(lesson.steps)}. Here's where we were:")]
+        return self._move(session, learner, row, lesson, engine.present, intro)
+
+    def quit(self, session: Session, learner: Learner) -> Reply:
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        if row is None or lesson is None:
+            return Reply([Message("You're not in a lesson right now, so there's nothing to quit.")])
+        store.quit_lesson(session, row)
+        return Reply([Message(
+            f"Okay, I've left **{lesson.title}** at step {_step_number(lesson, _position(row))} of "
+            f"{len(lesson.steps)}. Your progress is saved: say \"start lesson "
+            f"{self._number(lesson)}\" to pick it up again.",
+            [{"title": "Show all lessons", "payload": "/list_lessons"}])])
+
+    def reply_while_asking(self, session: Session, learner: Learner, text: str, intent: str,
+                           confidence: float, faq_answer: Callable[[str], Any] | None = None
+                           ) -> tuple[Reply | None, Any]:
+        """A message while a question is open: (lesson reply, FAQ answer to show first).
+
+        It is a free question when it reads like one, isn't an accepted answer, and the FAQ
+        brain knows the answer; a command when it names no option of a multiple-choice question
+        (or is a short question's long non-answer) and NLU is sure of a command intent. Then the
+        lesson reply is None and the caller runs that command. Everything else is an answer.
+        """
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        position = _position(row) if row else None
+        if lesson is None or position is None or not _valid(lesson, position) \
+                or engine.waiting_for(lesson, position) != "answer":
+            return None, None
+        step = lesson.step(position.step_id)
+        is_answer = (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
+                    (isinstance(step, ShortAsk) and step.accepts(text))
+        if not is_answer and QUESTION.search(text) and faq_answer is not None:
+            found = faq_answer(text)
+            if found is not None:
+                reply = self._move(session, learner, row, lesson, engine.present,
+                                   [Message("Back to the lesson:")])
+                return reply, found
+        if not is_answer and isinstance(step, AskStep) and confidence >= 0.9 and intent in COMMANDS \
+                and (isinstance(step, ChoiceAsk) or len(re.findall(r"[^\W\d_]{2,}", text)) >= 2):
+            return None, None
+        return self._move(session, learner, row, lesson,
+                          lambda lesson, position: engine.answer(lesson, position, text)), None
+
+    def answers_open_question(self, session: Session, learner: Learner, text: str) -> bool:
+        """Whether the text is an accepted reply to the open question (an option of a multiple
+        choice, or a right short answer), whatever intent NLU gave it."""
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        position = _position(row) if row else None
+        if lesson is None or position is None or not _valid(lesson, position) or position.finished:
+            return False
+        step = lesson.step(position.step_id)
+        return (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
+               (isinstance(step, ShortAsk) and step.accepts(text))
+
+    def asking(self, session: Session, learner: Learner) -> bool:
+        """Whether the learner's active lesson waits for their answer (the Rasa slot's truth)."""
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        position = _position(row) if row else None
+        return bool(lesson and position and _valid(lesson, position)
+                    and engine.waiting_for(lesson, position) == "answer")
+
+    def resume_note(self, session: Session, learner: Learner) -> Message | None:
+        """After a free question mid-lesson: how to get back into it."""
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        if lesson is None or row.step_id is None:
+            return None
+        return Message(f"(We're in the middle of **{lesson.title}**. Ready to carry on?)",
+                       [{"title": "Back to the lesson", "payload": "/lesson_repeat"}])
+
+    # ---- trainings ----------------------------------------------------------------------------
+
+    def job_finished(self, session: Session, job: Job) -> Reply | None:
+        """A training finished: if a lesson waits for it, go on (or explain a failure)."""
+        row = store.waiting_on(session, job)
+        lesson = self.library.get(row.lesson_id) if row else None
+        if row is None or lesson is None:
+            return None
+        row.job_id = None
+        position = _position(row)
+        if job.status is not JobStatus.succeeded or position is None:
+            what = "was stopped" if job.status is JobStatus.cancelled else "didn't finish"
+            row.updated_at = self.clock()
+            return Reply([Message(
+                f"The lesson's training {what}, so we're still at this step. Say \"repeat\" to run "
+                "it again, or \"skip\" to move on without it.",
+                [{"title": "Run it again", "payload": "/lesson_repeat"},
+                 {"title": "Skip it", "payload": "/lesson_skip"}])])
+        metrics = (job.result or {}).get("metrics", {})
+        turns = engine.run_finished(lesson, position, job.skill, metrics)
+        return self._finish(session, row.learner, row, lesson, position, turns, [])
+
+    # ---- internals ----------------------------------------------------------------------------
+
+    def _turn(self, session: Session, learner: Learner, move) -> Reply:
+        row = store.active_lesson(session, learner)
+        lesson = self.library.get(row.lesson_id) if row else None
+        if row is None or lesson is None:
+            return self._no_lesson(session, learner, "You're not in a lesson right now.")
+        return self._move(session, learner, row, lesson, move, [])
+
+    def _move(self, session, learner, row, lesson, move, intro: list[Message] | None = None) -> Reply:
+        intro = list(intro or [])
+        position = _position(row)
+        if position is None or not _valid(lesson, position):
+            intro = intro + [Message(f"**{lesson.title}** was changed by the course staff since "
+                                     "your last visit, so we start it again from the top.")]
+            position, turns = engine.start(lesson)
+            row.job_id = None
+        elif engine.waiting_for(lesson, position) == "run" and row.job_id is not None \
+                and move in (engine.present, engine.next_step):
+            # The training is already queued or running: don't start a second one.
+            return Reply([Message(f"Your training (job #{row.job_id}) is still going; the lesson "
+                                  "carries on as soon as it's done. Say \"skip\" to move on now.")])
+        else:
+            turns = move(lesson, position)
+        return self._finish(session, learner, row, lesson, position, turns, intro)
+
+    def _finish(self, session, learner, row: LessonProgress, lesson: Lesson, position: Position,
+                turns: list[Turn], intro: list[Message]) -> Reply:
+        """Store attempts and the new position, queue a run the turns ask for, and render."""
+        now = self.clock()
+        messages = list(intro)
+        before = row.step_id
+        for turn in turns:
+            if turn.attempt:
+                seconds = (now - _aware(row.asked_at)).total_seconds() if row.asked_at else None
+                store.record_attempt(session, row, turn.attempt["step"], turn.attempt["answer"],
+                                     turn.attempt["correct"], turn.attempt["try"],
+                                     position.hints.get(turn.attempt["step"], 0), seconds)
+                row.asked_at = now  # the next try is timed from this feedback
+            messages.append(self._message(turn))
+            if turn.run:
+                job = repo.create_job(session, learner, row.conversation_id, turn.run["skill"],
+                                      turn.run["params"])
+                row.job_id = job.id
+                messages.append(Message(
+                    f"Job #{job.id} is queued; I'll show its progress and carry on with the lesson "
+                    "when it finishes.",
+                    data={"type": "job", "job_id": job.id, "skill": job.skill, "status": "queued"}))
+        asking = engine.waiting_for(lesson, position) == "answer"
+        if asking and (position.step_id != before or row.asked_at is None):
+            row.asked_at = now
+        store.save_position(session, row, _dump(position), position.step_id, now)
+        messages.append(Message(data={
+            "type": "lesson", "lesson_id": lesson.id, "step": _step_number(lesson, position),
+            "steps": len(lesson.steps), "finished": position.finished}))
+        if position.finished:
+            messages.append(Message(buttons=self.list_lessons(session, learner).messages[0].buttons,
+                                    text="What next? Pick another lesson, or ask \"how am I doing?\"."))
+        return Reply(messages, asking=asking)
+
+    def _message(self, turn: Turn) -> Message:
+        buttons = [{"title": b["title"], "payload": _button_payload(b["payload"])} for b in turn.buttons]
+        image = turn.image
+        if image and image.startswith("images/"):
+            image = f"{self.public_base_url}/lesson-images/{image.removeprefix('images/')}"
+        return Message(turn.text, buttons, image=image)
+
+    def _no_lesson(self, session, learner, lead: str) -> Reply:
+        reply = self.list_lessons(session, learner)
+        first = reply.messages[0]
+        first.text = f"{lead} {first.text}"
+        return reply
+
+    def _number(self, lesson: Lesson) -> int:
+        ids = [known.id for known in self.library.ordered()]
+        return ids.index(lesson.id) + 1 if lesson.id in ids else 0
+
+    def _status_note(self, lesson: Lesson, row: LessonProgress | None) -> str:
+        if row is None:
+            return ""
+        if row.status is LessonStatus.completed:
+            return " ✓ done"
+        position = _position(row)
+        if position is None or not _valid(lesson, position):
+            return " (started)"
+        where = f"step {_step_number(lesson, position)} of {len(lesson.steps)}"
+        return f" ▶ you're here, {where}" if row.status is LessonStatus.active else f" (paused at {where})"
+
+    def _suggested(self, lessons: list[Lesson], rows: dict[str, LessonProgress]):
+        picks = [("Resume", lesson) for lesson in lessons if lesson.id in rows
+                 and rows[lesson.id].status in (LessonStatus.active, LessonStatus.paused,
+                                                LessonStatus.quit)][:1]
+        fresh = [lesson for lesson in lessons if lesson.id not in rows]
+        picks += [("Start", lesson) for lesson in fresh[:3 - len(picks)]]
+        return picks
+
+    def _missing_prerequisites(self, lesson: Lesson, rows: dict[str, LessonProgress]) -> str | None:
+        missing = [self.library.get(p) for p in lesson.prerequisites
+                   if rows.get(p) is None or rows[p].completed_at is None]
+        names = [f"**{m.title}**" for m in missing if m is not None]
+        if not names:
+            return None
+        return (f"Heads-up: this lesson builds on {', '.join(names)}, which you haven't finished. "
+                "You can go ahead anyway, or say \"quit lesson\" and do that first.")
+
+
+# Intents NLU may give a typed answer; a sure, wordy, non-matching one is a command instead.
+COMMANDS = {"train_neuron", "train_vision", "train_transfer", "train_sentiment", "train_textgen",
+            "train_timeseries", "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
+            "export_model", "help", "goodbye"}
+
+
+def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
+    """The lesson a learner names: its number ("3", "third"), its id, or words of its title."""
+    lowered = text.casefold()
+    tokens = re.findall(r"[a-z0-9'-]+", lowered)
+    for index, token in enumerate(tokens):
+        number = int(token) if token.isdigit() else ORDINALS.get(token)
+        near_lesson = "lesson" in tokens[max(0, index - 1):index + 2] or \
+            (index > 0 and tokens[index - 1] in ("number", "no"))
+        if number is None and near_lesson:  # "lesson two", but not "the one on CNNs"
+            number = CARDINALS.get(token)
+        if number is not None and 1 <= number <= len(lessons):
+            return lessons[number - 1]
+    for lesson in lessons:
+        if lesson.id in lowered or lesson.id.replace("-", " ") in lowered:
+            return lesson
+    words = {w for w in re.findall(r"[a-z0-9]+", lowered) if w not in FILLER and len(w) > 2}
+    scored = []
+    for lesson in lessons:
+        vocabulary = set(re.findall(r"[a-z0-9]+", f"{lesson.id} {lesson.title} {lesson.summary or ''}"
+                                    .casefold()))
+        stems = {v[:5] for v in vocabulary}
+        score = sum(1 for w in words if w in vocabulary or w[:5] in stems)
+        scored.append((score, -lessons.index(lesson), lesson))
+    best = max(scored, key=lambda item: item[:2], default=None)
+    return best[2] if best and best[0] > 0 else None
+
+
+def _start_payload(lesson_id: str) -> str:
+    return "/start_lesson" + json.dumps({"lesson": lesson_id})
+
+
+def _button_payload(payload: str) -> str:
+    """Engine payloads as Rasa intent payloads, so a click never depends on NLU."""
+    if payload == engine.NEXT:
+        return "/lesson_next"
+    return "/lesson_answer" + json.dumps({"answer": payload}, ensure_ascii=False)
+
+
+def _position(row: LessonProgress) -> Position | None:
+    # A deep copy: the engine changes its Position in place, and SQLAlchemy only writes a JSON
+    # column whose new value differs from the loaded one.
+    data = copy.deepcopy(row.position or {})
+    if not data.get("lesson_id"):
+        return None
+    known = {name: data[name] for name in Position.__dataclass_fields__ if name in data}
+    return Position(**known)
+
+
+def _dump(position: Position) -> dict:
+    return {name: getattr(position, name) for name in Position.__dataclass_fields__}
+
+
+def _valid(lesson: Lesson, position: Position) -> bool:
+    if position.lesson_id != lesson.id:
+        return False
+    if position.step_id is None:
+        return True
+    try:
+        lesson.step(position.step_id)
+    except KeyError:
+        return False
+    return True
+
+
+def _step_number(lesson: Lesson, position: Position | None) -> int:
+    if position is None or position.step_id is None:
+        return len(lesson.steps)
+    ids = [step.id for step in lesson.steps]
+    return ids.index(position.step_id) + 1 if position.step_id in ids else 1
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

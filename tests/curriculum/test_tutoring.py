@@ -1,0 +1,279 @@
+"""Lesson turns against a real (SQLite) database: progress and quiz attempts are stored, run
+steps queue real jobs, finished jobs move the lesson on, and edited lesson files apply at once."""
+
+import os
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from curriculum.library import LessonLibrary
+from curriculum.tutoring import Tutoring, find_lesson
+from db import repository as repo
+from db.models import JobStatus, LessonProgress, LessonStatus, QuizAttempt, utcnow
+
+TINY = """
+id: tiny
+title: Tiny lesson
+chapters: [1]
+minutes: 5
+steps:
+  - {id: hello, type: say, text: "Welcome to tiny."}
+  - id: q1
+    type: ask
+    kind: choice
+    question: "What does a neuron learn?"
+    retries: 1
+    hints: ["Think of y = wx + b."]
+    options:
+      - {id: a, text: "A weight and a bias", correct: true, feedback: "Yes!"}
+      - {id: b, text: "A colour", feedback: "No colours here."}
+  - id: train
+    type: run
+    skill: hello_neuron
+    params: {learning_rate: 0.01}
+    choose:
+      epochs: {prompt: "How many epochs? 10 to 100.", min: 10, max: 100, default: 50}
+    text: "Training now."
+  - id: good-enough
+    type: checkpoint
+    condition: {metric: final_loss, skill: hello_neuron, op: "<=", value: 0.1}
+    fail_text: "The loss is still high: train again."
+    retry_step: train
+  - {id: q2, type: ask, kind: short, question: "w for y = 2x - 1?", accept: ["2"], retries: 0}
+"""
+SECOND = """
+id: second
+title: Time series forecasting
+chapters: [9]
+minutes: 5
+prerequisites: [tiny]
+steps:
+  - {id: only, type: say, text: "Forecasts."}
+"""
+
+
+class Clock:
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def folder(tmp_path):
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-tiny.yml").write_text(TINY)
+    (lessons / "02-second.yml").write_text(SECOND)
+    return lessons
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def tutoring(folder, clock):
+    return Tutoring(LessonLibrary(folder), "http://tutor.test", clock=clock)
+
+
+@pytest.fixture
+def learner(sqlite_sessions):
+    def _session_and_learner(name="learner-1"):
+        session = sqlite_sessions()
+        return session, repo.get_or_create_learner(session, "socketio", name)
+    return _session_and_learner
+
+
+def texts(reply) -> str:
+    return " ".join(m.text or "" for m in reply.messages)
+
+
+def test_tutoring_start_by_number_says_the_first_step_and_stores_an_active_row(tutoring, learner):
+    session, me = learner()
+    reply = tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert "Let's start **Tiny lesson**" in texts(reply) and "Welcome to tiny." in texts(reply)
+    assert any(b["payload"] == "/lesson_next" for m in reply.messages for b in m.buttons)
+    row = session.query(LessonProgress).one()
+    assert row.status is LessonStatus.active and row.step_id == "hello" and not reply.asking
+
+
+def test_tutoring_wrong_answer_then_right_stores_both_attempts_with_time_taken(tutoring, learner, clock):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    question = tutoring.next(session, me)
+    assert question.asking and "What does a neuron learn?" in texts(question)
+    assert {b["payload"] for m in question.messages for b in m.buttons} >= {
+        '/lesson_answer{"answer": "a"}', '/lesson_answer{"answer": "b"}'}
+    clock.now += timedelta(seconds=12)
+    wrong = tutoring.answer(session, me, "b")
+    assert "No colours here." in texts(wrong) and wrong.asking
+    clock.now += timedelta(seconds=3)
+    right = tutoring.answer(session, me, "A weight and a bias")
+    assert "Yes!" in texts(right) and "How many epochs? 10 to 100." in texts(right)
+    attempts = session.query(QuizAttempt).order_by(QuizAttempt.id).all()
+    assert [(a.step_id, a.correct, a.try_number) for a in attempts] == [("q1", False, 1), ("q1", True, 2)]
+    assert attempts[0].seconds == pytest.approx(12) and attempts[1].seconds == pytest.approx(3)
+    assert attempts[1].hints_used == 1  # the wrong answer came with the lesson's hint
+
+
+def test_tutoring_unmatched_reply_to_a_choice_question_does_not_use_up_a_try(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    reply = tutoring.answer(session, me, "purple elephants")
+    assert "couldn't match" in texts(reply) and reply.asking
+    assert session.query(QuizAttempt).count() == 0
+
+
+def _to_the_run(tutoring, session, me):
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    return tutoring.answer(session, me, "a")
+
+
+def test_tutoring_run_step_bounds_the_pick_then_queues_a_real_job_with_the_lesson_params(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    refused = tutoring.answer(session, me, "5000 epochs")
+    assert "pick a number from 10 to 100" in texts(refused) and refused.asking
+    queued = tutoring.answer(session, me, "let's do 40")
+    job = repo.active_jobs(session, me)[0]
+    assert job.skill == "hello_neuron" and job.params == {"learning_rate": 0.01, "epochs": 40}
+    assert f"Job #{job.id} is queued" in texts(queued) and not queued.asking
+    assert session.query(LessonProgress).one().job_id == job.id
+    again = tutoring.repeat(session, me)
+    assert "still going" in texts(again) and len(repo.active_jobs(session, me)) == 1
+
+
+def _finish(session, job, status, metrics=None):
+    repo.set_status(session, job, JobStatus.running)
+    repo.set_status(session, job, status, result={"metrics": metrics or {}} if metrics else None,
+                    error=None if metrics else "it crashed")
+
+
+def test_tutoring_a_finished_job_moves_the_lesson_through_its_checkpoint(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    tutoring.answer(session, me, "you pick")
+    job = repo.active_jobs(session, me)[0]
+    assert job.params["epochs"] == 50
+    _finish(session, job, JobStatus.succeeded, {"final_loss": 0.5})
+    back = tutoring.job_finished(session, job)
+    assert "still high" in texts(back) and "How many epochs?" in texts(back) and back.asking
+    tutoring.answer(session, me, "100")
+    job = repo.active_jobs(session, me)[0]
+    _finish(session, job, JobStatus.succeeded, {"final_loss": 0.01})
+    on = tutoring.job_finished(session, job)
+    assert "w for y = 2x - 1?" in texts(on) and on.asking
+    assert tutoring.job_finished(session, job) is None  # a repeated push changes nothing
+    end = tutoring.answer(session, me, "2")
+    row = session.query(LessonProgress).one()
+    assert "end of **Tiny lesson**" in texts(end)
+    assert row.status is LessonStatus.completed and row.completed_at is not None
+
+
+def test_tutoring_a_failed_job_keeps_the_learner_at_the_run_and_repeat_runs_it_again(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    tutoring.answer(session, me, "20")
+    job = repo.active_jobs(session, me)[0]
+    _finish(session, job, JobStatus.failed)
+    failed = tutoring.job_finished(session, job)
+    assert "didn't finish" in texts(failed) and "repeat" in texts(failed)
+    again = tutoring.repeat(session, me)
+    (second,) = repo.active_jobs(session, me)
+    assert second.id != job.id and second.params["epochs"] == 20 and "queued" in texts(again)
+
+
+def test_tutoring_free_question_is_answered_then_the_question_is_asked_again(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    faq = SimpleNamespace(entry="overfitting")
+    reply, found = tutoring.reply_while_asking(session, me, "what is overfitting?", "faq", 0.9,
+                                               lambda text: faq)
+    assert found is faq and "Back to the lesson" in texts(reply) and "What does a neuron" in texts(reply)
+    assert session.query(QuizAttempt).count() == 0
+    typed, found = tutoring.reply_while_asking(session, me, "a", "nlu_fallback", 0.3, lambda text: faq)
+    assert found is None and "Yes!" in texts(typed)
+
+
+def test_tutoring_a_sure_command_during_a_choice_question_is_handed_back(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    reply, found = tutoring.reply_while_asking(session, me, "show my models", "show_models", 0.98)
+    assert reply is None and found is None and tutoring.asking(session, me)
+
+
+def test_tutoring_quit_then_where_then_start_resumes_at_the_same_step(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    quit_reply = tutoring.quit(session, me)
+    assert "step 2 of 5" in texts(quit_reply) and "start lesson 1" in texts(quit_reply)
+    assert "You were in **Tiny lesson**, at step 2 of 5" in texts(tutoring.where(session, me))
+    assert "You're not in a lesson" in texts(tutoring.next(session, me))
+    back = tutoring.start(session, me, "conv-1", "resume the tiny lesson")
+    assert "Welcome back" in texts(back) and "What does a neuron learn?" in texts(back)
+
+
+def test_tutoring_list_shows_status_and_missing_prerequisites_are_named(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    listing = texts(tutoring.list_lessons(session, me))
+    assert "1. **Tiny lesson**" in listing and "you're here, step 1 of 5" in listing
+    second = tutoring.start(session, me, "conv-1", "let's do time series")
+    assert "builds on **Tiny lesson**" in texts(second) and "Forecasts." in texts(second)
+    rows = {r.lesson_id: r.status for r in session.query(LessonProgress)}
+    assert rows == {"tiny": LessonStatus.paused, "second": LessonStatus.active}
+
+
+def test_tutoring_an_edited_lesson_file_changes_the_next_turn_without_a_restart(tutoring, learner, folder):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    edited = TINY.replace("Welcome to tiny.", "Welcome, edited.").replace("id: q1", "id: q-new") \
+        .replace('"on": q1', '"on": q-new')
+    path = folder / "01-tiny.yml"
+    path.write_text(edited)
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    assert "Welcome, edited." in texts(tutoring.repeat(session, me))
+    question = tutoring.next(session, me)
+    assert question.asking
+    assert session.query(LessonProgress).one().step_id == "q-new"
+
+
+def test_tutoring_a_broken_edit_keeps_the_last_good_version(tutoring, learner, folder):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    (folder / "01-tiny.yml").write_text(TINY.replace("type: run", "type: sprint"))
+    assert "Welcome to tiny." in texts(tutoring.repeat(session, me))
+
+
+def test_tutoring_a_learner_whose_step_was_removed_starts_the_lesson_again_and_is_told(tutoring, learner, folder):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    path = folder / "01-tiny.yml"
+    path.write_text(TINY.replace("id: q1", "id: q-renamed").replace('"on": q1', '"on": q-renamed'))
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    reply = tutoring.hint(session, me)
+    assert "changed by the course staff" in texts(reply) and "Welcome to tiny." in texts(reply)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("start lesson 2", "second"), ("begin the first lesson", "tiny"), ("lesson two please", "second"),
+    ("start tiny", "tiny"), ("teach me about forecasting time series", "second"),
+])
+def test_find_lesson_reads_numbers_words_ids_and_topics(folder, text, expected):
+    lessons = LessonLibrary(folder).ordered()
+    assert find_lesson(lessons, text).id == expected
+
+
+def test_find_lesson_returns_none_for_an_unknown_lesson(folder):
+    assert find_lesson(LessonLibrary(folder).ordered(), "start lesson 9") is None
