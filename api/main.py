@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from api.routes import artifacts, chat, health, lessons, staff
+from api.routes import artifacts, chat, health, lesson_images, lessons, staff
 from db.engine import make_engine, make_session_factory
 from tutor.settings import Settings
 
@@ -17,4 +17,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(staff.router)
     app.include_router(lessons.router)
+    app.include_router(lesson_images.router)
     return app
