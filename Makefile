@@ -83,6 +83,7 @@ bench: setup
 	$(APP_PY) bench/chat_latency.py
 	$(APP_PY) bench/faq_latency.py
 	$(APP_PY) bench/skills_speed.py
+	$(APP_PY) bench/lesson_latency.py
 
 ama-replay: setup
 	$(APP_PY) -m faq.replay
