@@ -23,3 +23,19 @@ def test_migrations_downgrade_to_empty_and_back(db_url):
     assert "jobs" not in inspect(make_engine(db_url)).get_table_names()
     upgrade(db_url)
     assert "jobs" in inspect(make_engine(db_url)).get_table_names()
+
+
+def test_migration_0003_gives_every_existing_learner_its_own_public_id(db_url):
+    import sqlalchemy as sa
+
+    upgrade(db_url, "0002")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        for name in ("a", "b", "c"):
+            conn.execute(sa.text("INSERT INTO learners (channel, external_id, created_at) "
+                                 "VALUES ('socketio', :name, CURRENT_TIMESTAMP)"), {"name": name})
+    upgrade(db_url)
+    with engine.connect() as conn:
+        ids = [row[0] for row in conn.execute(sa.text("SELECT public_id FROM learners"))]
+    assert len(ids) == 3 and len(set(ids)) == 3 and all(len(i) == 32 for i in ids)
+    assert {"lesson_progress", "quiz_attempts"} <= set(inspect(engine).get_table_names())
