@@ -223,6 +223,36 @@ class Tutoring:
         return Message(f"(We're in the middle of **{lesson.title}**. Ready to carry on?)",
                        [{"title": "Back to the lesson", "payload": "/lesson_repeat"}])
 
+    def progress(self, session: Session, learner: Learner) -> Reply:
+        """"How am I doing?": lessons done, where they are in the others, first-try quiz score,
+        and a chart (rendered by the API from the same numbers when the image is opened)."""
+        from db.reports import learner_summary
+
+        summary = learner_summary(session, learner.id, self.library.ordered())
+        if not summary.started:
+            reply = self.list_lessons(session, learner)
+            reply.messages[0].text = ("You haven't started a lesson yet, so there's nothing to "
+                                      "score. " + (reply.messages[0].text or ""))
+            return reply
+        lines = [f"You've completed {summary.completed} of {len(summary.lessons)} lessons"
+                 + (f" and run {summary.trainings} trainings." if summary.trainings else ".")]
+        if summary.answered:
+            share = round(100 * summary.first_try_correct / summary.answered)
+            lines.append(f"Quiz questions: {summary.first_try_correct} of {summary.answered} right "
+                         f"on the first try ({share}%).")
+        for item in summary.lessons:
+            if item.status == "not started":
+                continue
+            where = ("done ✓" if item.done == 1.0 else
+                     f"{item.status}, step {item.step_number} of {item.steps} ({round(100 * item.done)}%)")
+            score = f", quiz {item.first_try_correct}/{item.answered} first try" if item.answered else ""
+            lines.append(f"- **{item.title}**: {where}{score}")
+        upcoming = next((item for item in summary.lessons if item.status == "not started"), None)
+        buttons = [{"title": f"Start {upcoming.title}", "payload": _start_payload(upcoming.lesson_id)}] \
+            if upcoming else []
+        chart = f"{self.public_base_url}/progress/{learner.public_id}/chart.png"
+        return Reply([Message("\n".join(lines), buttons), Message(image=chart)])
+
     # ---- trainings ----------------------------------------------------------------------------
 
     def job_finished(self, session: Session, job: Job) -> Reply | None:

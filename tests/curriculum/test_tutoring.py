@@ -277,3 +277,17 @@ def test_find_lesson_reads_numbers_words_ids_and_topics(folder, text, expected):
 
 def test_find_lesson_returns_none_for_an_unknown_lesson(folder):
     assert find_lesson(LessonLibrary(folder).ordered(), "start lesson 9") is None
+
+
+def test_tutoring_progress_summarises_lessons_quiz_score_and_links_the_chart(tutoring, learner):
+    session, me = learner()
+    assert "haven't started a lesson" in texts(tutoring.progress(session, me))
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    tutoring.answer(session, me, "b")
+    tutoring.answer(session, me, "a")
+    reply = tutoring.progress(session, me)
+    text = texts(reply)
+    assert "completed 0 of 2 lessons" in text and "0 of 1 right on the first try (0%)" in text
+    assert "**Tiny lesson**: active, step 3 of 5 (40%)" in text
+    assert reply.messages[-1].image == f"http://tutor.test/progress/{me.public_id}/chart.png"
