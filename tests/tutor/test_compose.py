@@ -94,3 +94,9 @@ def test_dockerfile_copies_every_package_the_services_import_and_the_data_they_r
     for package in (p.rstrip("*") for p in packages):
         assert f"COPY {package} {package}" in dockerfile, package
     assert "COPY data data" in dockerfile
+
+
+def test_compose_services_share_one_lesson_folder_so_staff_edits_reach_the_chat():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for service in ("api", "actions", "worker"):
+        assert "./lessons:/app/lessons" in compose["services"][service]["volumes"], service
