@@ -328,7 +328,8 @@ class Tutoring:
             row.asked_at = now
         store.save_position(session, row, _dump(position), position.step_id, now)
         messages.append(Message(data={
-            "type": "lesson", "lesson_id": lesson.id, "step": _step_number(lesson, position),
+            "type": "lesson", "lesson_id": lesson.id, "title": lesson.title,
+            "step": _step_number(lesson, position),
             "steps": len(lesson.steps), "finished": position.finished}))
         if position.finished:
             messages.append(Message(buttons=self.list_lessons(session, learner).messages[0].buttons,
@@ -337,10 +338,11 @@ class Tutoring:
 
     def _message(self, turn: Turn) -> Message:
         buttons = [{"title": b["title"], "payload": _button_payload(b["payload"])} for b in turn.buttons]
+        text = reflow(turn.text)
         image = turn.image
         if image and image.startswith("images/"):
             image = f"{self.public_base_url}/lesson-images/{image.removeprefix('images/')}"
-        return Message(turn.text, buttons, image=image)
+        return Message(text, buttons, image=image)
 
     def _no_lesson(self, session, learner, lead: str) -> Reply:
         reply = self.list_lessons(session, learner)
@@ -412,6 +414,23 @@ def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
         scored.append((score, -lessons.index(lesson), lesson))
     best = max(scored, key=lambda item: item[:2], default=None)
     return best[2] if best and best[0] > 0 else None
+
+
+STRUCTURE = re.compile(r"^\s*([|>#`]|[-*+]\s|\d+[.)]\s|```)")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a lesson's plain paragraphs (YAML `|` blocks keep the
+    author's line breaks, which chat would show as ragged lines); tables, lists, quotes,
+    headings and code keep theirs."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.split("\n")
+        if any(STRUCTURE.match(line) for line in lines):
+            blocks.append(block)
+        else:
+            blocks.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(blocks)
 
 
 def _start_payload(lesson_id: str) -> str:

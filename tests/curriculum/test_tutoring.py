@@ -291,3 +291,11 @@ def test_tutoring_progress_summarises_lessons_quiz_score_and_links_the_chart(tut
     assert "completed 0 of 2 lessons" in text and "0 of 1 right on the first try (0%)" in text
     assert "**Tiny lesson**: active, step 3 of 5 (40%)" in text
     assert reply.messages[-1].image == f"http://tutor.test/progress/{me.public_id}/chart.png"
+
+
+def test_reflow_joins_wrapped_paragraph_lines_but_keeps_tables_lists_and_code():
+    from curriculum.tutoring import reflow
+
+    text = "Machine learning\nflips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n1. predict\n2. measure\n\n```\na = 1\nb = 2\n```"
+    assert reflow(text) == ("Machine learning flips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n"
+                            "1. predict\n2. measure\n\n```\na = 1\nb = 2\n```")

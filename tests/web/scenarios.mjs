@@ -188,6 +188,31 @@ const scenarios = {
     return { help, users };
   },
 
+  // A lesson in the widget: the top-bar chip follows the step, quiz options are buttons.
+  async lesson(browser) {
+    const { page } = await openChat(browser);
+    await say(page, "start lesson 1");
+    await waitForBot(page, /Welcome!/);
+    const chip = page.locator("#lesson-status");
+    await chip.waitFor();
+    const first = await chip.textContent();
+    let from = await botCount(page);
+    await page.locator("#log .quick-reply", { hasText: "Next" }).last().click();
+    await waitForBot(page, /what do you give the computer/, from);
+    await page.waitForFunction(() => /step 2 of/.test(document.getElementById("lesson-status").textContent));
+    const options = await page.locator("#log .quick-reply").evaluateAll(
+      (nodes) => nodes.slice(-3).map((n) => n.textContent));
+    from = await botCount(page);
+    await page.locator("#log .quick-reply", { hasText: "Examples of data together with the right answers" }).last().click();
+    const feedback = await waitForBot(page, /computer infers the rules/, from);
+    // The lesson's state payload ends the turn, a moment after its text.
+    await page.waitForFunction(() => !/step 2 of/.test(document.getElementById("lesson-status").textContent));
+    const second = await chip.textContent();
+    await shot(page, "desktop-lesson.png");
+    return { first, second, options, feedback,
+             users: await page.locator("#log .msg.user").allTextContents() };
+  },
+
   // Keyboard only: Tab to the input, Enter sends; Shift+Tab reaches a quick reply, which shows
   // a visible focus ring and is activated with Enter.
   async keyboard(browser) {

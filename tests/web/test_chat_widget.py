@@ -54,6 +54,16 @@ def test_a_quick_reply_sends_its_payload_and_shows_its_title(scenario):
     assert "Here's what I can do" in found["help"]
 
 
+def test_a_lesson_shows_its_step_in_the_top_bar_and_quiz_options_as_buttons(scenario):
+    found = scenario("lesson")
+    assert "Hello, neuron" in found["first"] and "step 1 of 13" in found["first"]
+    assert "step 5 of 13" in found["second"]  # right answer, branch, on to the say step "numbers"
+    assert found["options"] == ["The rules, so it can compute the answers",
+                                "Examples of data together with the right answers",
+                                "Nothing, it learns by itself"]
+    assert found["users"][-1] == "Examples of data together with the right answers"
+
+
 def test_keyboard_alone_sends_messages_and_activates_quick_replies(scenario):
     found = scenario("keyboard")
     assert found["inputFocused"], "Tab never reached the message input"

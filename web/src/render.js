@@ -113,6 +113,21 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     return id;
   }
 
+  // The lesson a learner is in, and how far: a chip in the top bar, updated after every lesson
+  // turn (the payload ends each lesson reply) and hidden once the lesson is finished.
+  function lessonStatus(payload) {
+    const chip = log.ownerDocument.getElementById("lesson-status");
+    if (!chip) return;
+    chip.hidden = Boolean(payload.finished);
+    const steps = Number(payload.steps) || 1;
+    const step = Math.min(Number(payload.step) || 1, steps);
+    chip.querySelector(".lesson-title").textContent =
+      `${payload.title || payload.lesson_id} · step ${step} of ${steps}`;
+    const bar = chip.querySelector("progress");
+    bar.value = (step - 1) / steps;
+    bar.setAttribute("aria-label", `${Math.round((100 * (step - 1)) / steps)}% of the lesson done`);
+  }
+
   function progress(payload) {
     const id = jobBar(payload);
     setBar(id, { progress: payload.progress, note: payload.note, status: "running" });
@@ -245,6 +260,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
           case "result": return result(msg);
           case "models": return models(msg);
           case "cancelled": return cancelled(msg);
+          case "lesson": lessonStatus(msg); return false;
           default: return false; // "faq" and future metadata: nothing to show
         }
       }
