@@ -1,14 +1,14 @@
-"""Request dependencies: the settings and a database session, both taken from app.state."""
-
-from collections.abc import Iterator
-from typing import Annotated
+"""Request dependencies: the settings, a database session and the lessons, all taken from app.state."""
 
 import secrets
+from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from curriculum.model import Lesson
 from tutor.settings import Settings
 
 
@@ -21,8 +21,14 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_lessons(request: Request) -> list[Lesson]:
+    """The lessons in course order; the app's LessonLibrary re-reads the folder when files change."""
+    return request.app.state.lessons.ordered()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+LessonsDep = Annotated[list[Lesson], Depends(get_lessons)]
 
 
 bearer = HTTPBearer(auto_error=False)

@@ -2,7 +2,8 @@
 
 from fastapi import FastAPI
 
-from api.routes import artifacts, chat, health, lesson_images, lessons, staff
+from api.routes import artifacts, chat, health, lesson_images, lessons, progress, staff
+from curriculum.library import LessonLibrary
 from db.engine import make_engine, make_session_factory
 from tutor.settings import Settings
 
@@ -12,10 +13,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Tutor API", version="0.1.0")
     app.state.settings = settings
     app.state.sessions = make_session_factory(make_engine(settings.db_url))
+    app.state.lessons = LessonLibrary(settings.lessons_dir)  # reads the folder on first use
     app.include_router(health.router)
     app.include_router(artifacts.router)
     app.include_router(chat.router)
     app.include_router(staff.router)
+    app.include_router(staff.page_router)
+    app.include_router(progress.router)
     app.include_router(lessons.router)
     app.include_router(lesson_images.router)
     return app

@@ -1,15 +1,34 @@
-"""Staff API: what course staff need to see. For now, the questions Tutor could not answer."""
+"""Staff API: what course staff need to see. The questions Tutor could not answer, every learner's
+progress, the per-lesson funnel and how hard each quiz question is (reports in db.reports).
+
+`/staff-ui` (page_router, no token) serves the static staff page, which holds no data: it asks for
+the staff token and calls the token-protected routes here from the browser.
+"""
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import SessionDep, StaffDep
+from api.deps import LessonsDep, SessionDep, StaffDep
+from db import reports
 from db import repository as repo
 
 router = APIRouter(prefix="/staff", tags=["staff"], dependencies=[StaffDep])
+page_router = APIRouter(tags=["staff"])
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PAGE_FILES = {"staff.js": "text/javascript", "staff.css": "text/css"}
+# The page's script and style are files of its own, so the browser may refuse any inline script:
+# even an escaping mistake could not run code next to the staff token.
+PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                           "connect-src 'self'; img-src 'self'; base-uri 'none'; "
+                                           "form-action 'none'; frame-ancestors 'none'"}
 
 
 class UnansweredOut(BaseModel):
@@ -22,6 +41,68 @@ class UnansweredOut(BaseModel):
     created_at: datetime
 
 
+class _Report(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # built from db.reports' dataclasses
+
+
+class LessonStateOut(_Report):
+    lesson_id: str
+    title: str | None = Field(description="None when the lesson is no longer in the lessons folder.")
+    status: str = Field(description="active | paused | quit | completed")
+    step_id: str | None = Field(description="The current step; None once finished.")
+    step_number: int | None = Field(description="1-based position of step_id in the lesson; None "
+                                                "when finished or the step no longer exists.")
+    total_steps: int | None
+    started_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = Field(description="Stays set when the learner takes the "
+                                                      "lesson again.")
+    quiz_attempts: int = Field(description="Every answer to the lesson's questions, every run.")
+    first_try_correct: int = Field(description="Questions whose first ever answer was right.")
+
+
+class LearnerProgressOut(_Report):
+    id: int
+    public_id: str = Field(description="Opens the learner's chart: /progress/{public_id}/chart.png")
+    channel: str
+    external_id: str
+    created_at: datetime
+    trainings: int = Field(description="Trainings (jobs) the learner asked for.")
+    lessons: list[LessonStateOut] = Field(description="Lessons the learner touched, course order.")
+
+
+class DropOffOut(_Report):
+    step_id: str
+    step_number: int | None = Field(description="None: the step is no longer in the lesson.")
+    type: str | None = Field(description="say | ask | run | checkpoint | branch")
+    learners: int = Field(description="Learners who have not completed the lesson and are here.")
+
+
+class LessonFunnelOut(_Report):
+    lesson_id: str
+    title: str
+    steps: int
+    started: int = Field(description="completed + in_progress + quit")
+    completed: int = Field(description="Learners who completed it (also those taking it again).")
+    in_progress: int = Field(description="Active or paused, never completed.")
+    quit: int = Field(description="Quit, never completed.")
+    drop_off: list[DropOffOut] = Field(description="Where learners who have not completed it are, "
+                                                   "in step order.")
+    top_drop_off_step: str | None
+
+
+class QuestionDifficultyOut(_Report):
+    lesson_id: str
+    lesson_title: str
+    step_id: str
+    question: str
+    learners: int = Field(description="Distinct learners who answered.")
+    first_try_correct_pct: float | None = Field(
+        description="0-100: learners whose first ever answer was right; None when nobody answered.")
+    mean_attempts: float | None = Field(description="Answers per learner, over every run.")
+    median_seconds: float | None = Field(description="Median seconds to the first answer.")
+
+
 @router.get("/unanswered", response_model=list[UnansweredOut])
 def unanswered(session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[UnansweredOut]:
@@ -32,3 +113,43 @@ def unanswered(session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] =
                       channel=q.learner.channel if q.learner else None, created_at=q.created_at)
         for q in repo.list_unanswered(session, limit, offset)
     ]
+
+
+@router.get("/learners", response_model=list[LearnerProgressOut])
+def learners(session: SessionDep, lessons: LessonsDep,
+             limit: Annotated[int, Query(ge=1, le=500)] = 50,
+             offset: Annotated[int, Query(ge=0)] = 0) -> list[LearnerProgressOut]:
+    """Learners who started a lesson or asked for a training, newest first: their trainings and,
+    per lesson they touched, status, current step (`step_number` of `total_steps`), dates, quiz
+    attempts and questions right on the first try."""
+    return [LearnerProgressOut.model_validate(item)
+            for item in reports.learners_progress(session, lessons, limit, offset)]
+
+
+@router.get("/funnel", response_model=list[LessonFunnelOut])
+def funnel(session: SessionDep, lessons: LessonsDep) -> list[LessonFunnelOut]:
+    """Per lesson in course order: started = completed + in_progress + quit (a learner who
+    completed a lesson counts as completed even while taking it again), and the steps where
+    learners who have not completed it are (`drop_off`, in step order)."""
+    return [LessonFunnelOut.model_validate(item) for item in reports.funnel(session, lessons)]
+
+
+@router.get("/questions", response_model=list[QuestionDifficultyOut])
+def questions(session: SessionDep, lessons: LessonsDep) -> list[QuestionDifficultyOut]:
+    """Every quiz question, hardest first: the share (0-100) of learners whose first ever answer
+    was right (unanswered questions last), attempts per learner, median seconds to first answer."""
+    return [QuestionDifficultyOut.model_validate(item)
+            for item in reports.question_difficulty(session, lessons)]
+
+
+@page_router.get("/staff-ui", response_class=FileResponse)
+def staff_page() -> FileResponse:
+    """The staff page (static HTML; the data comes from the /staff API with the token)."""
+    return FileResponse(STATIC / "staff.html", media_type="text/html", headers=PAGE_HEADERS)
+
+
+@page_router.get("/staff-ui/{name}", response_class=FileResponse)
+def staff_page_file(name: str) -> FileResponse:
+    if name not in PAGE_FILES:
+        raise HTTPException(status_code=404, detail="No such file.")
+    return FileResponse(STATIC / name, media_type=PAGE_FILES[name], headers=PAGE_HEADERS)

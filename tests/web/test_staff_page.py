@@ -1,0 +1,133 @@
+"""The staff page (/staff-ui) in headless Chromium against a live API on a free port, over a
+SQLite database with lesson progress: a wrong token gets a clear message, the right one shows
+the funnel, the hardest questions, the unanswered FAQ questions and the learners, all as text.
+
+Only the API runs here (uvicorn in a thread): the page needs no Rasa, worker or chat bundle.
+"""
+
+import json
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import OUT, ROOT
+
+pytestmark = [pytest.mark.slow]
+
+SCRIPT = Path(__file__).with_name("staff_page.mjs")
+TOKEN = "staff-s3cret"
+LESSON = """
+id: quiz
+title: Quiz lesson
+chapters: [1]
+minutes: 5
+steps:
+  - {id: hello, type: say, text: "Hello."}
+  - id: q1
+    type: ask
+    kind: choice
+    question: "Which one is right?"
+    options:
+      - {id: a, text: "This one", correct: true}
+      - {id: b, text: "That one"}
+  - {id: q2, type: ask, kind: short, question: "Type yes.", accept: ["yes"]}
+  - {id: bye, type: say, text: "Bye."}
+"""
+LATER = """
+id: later
+title: Later lesson
+chapters: [2]
+minutes: 5
+steps:
+  - {id: only, type: say, text: "Nothing to see."}
+"""
+MARKUP = '<img src=x onerror="window.__injected=true"><b>bold</b>'
+
+
+def _seed(sessions) -> None:
+    """ann completed the quiz lesson (q1 wrong, then right; q2 right); bob is at q2 after getting
+    q1 right; a learner whose id and question look like HTML quit at q1."""
+    from db import repository as repo
+    from db.models import LessonProgress, LessonStatus, QuizAttempt, utcnow
+
+    with sessions() as s:
+        ann, bob, odd = (repo.get_or_create_learner(s, "socketio", name) for name in ("ann", "bob", MARKUP))
+        for learner, status, step, completed in ((ann, LessonStatus.completed, None, utcnow()),
+                                                 (bob, LessonStatus.active, "q2", None),
+                                                 (odd, LessonStatus.quit, "q1", None)):
+            s.add(LessonProgress(learner_id=learner.id, lesson_id="quiz", status=status, step_id=step,
+                                 position={}, conversation_id=learner.external_id, completed_at=completed))
+        for learner, step, correct, try_number in ((ann, "q1", False, 1), (ann, "q1", True, 2),
+                                                   (bob, "q1", True, 1), (ann, "q2", True, 1)):
+            s.add(QuizAttempt(learner_id=learner.id, lesson_id="quiz", step_id=step, answer="x",
+                              correct=correct, try_number=try_number, seconds=3.0))
+            s.flush()
+        repo.record_unanswered(s, odd, odd.external_id, f"what is {MARKUP}?", "convolution", 0.42)
+        s.commit()
+
+
+@pytest.fixture
+def api_url(make_settings, sqlite_sessions, tmp_path):
+    """The API (create_app) served by uvicorn on a free port, in a thread, until the test ends."""
+    import uvicorn
+
+    from api.main import create_app
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    (lessons / "01-quiz.yml").write_text(LESSON)
+    (lessons / "02-later.yml").write_text(LATER)
+    _seed(sqlite_sessions)
+    app = create_app(make_settings(staff_token=TOKEN, lessons_dir=lessons))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def test_staff_page_refuses_a_wrong_token_then_shows_funnel_questions_and_learners_as_text(browser_tools, api_url):
+    options = {"url": f"{api_url}/staff-ui", "token": TOKEN, "outDir": str(OUT), "chromium": browser_tools}
+    done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(options), capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, check=False)
+    assert done.returncode == 0, f"staff page scenario failed (screenshot in {OUT}):\n{done.stderr[-4000:]}"
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["problems"] == []
+
+    refused = found["refused"]
+    assert "token was not accepted" in refused["message"]
+    assert refused["formVisible"] and not refused["reportsVisible"] and refused["stored"] is None
+
+    loaded = found["loaded"]
+    assert loaded["messageHidden"]
+    # Lesson | Started | Completed | In progress | Quit | bar | Most stopped at
+    quiz, later = loaded["funnel"]
+    assert quiz[:5] == ["1. Quiz lesson", "3", "1", "1", "1"]
+    assert quiz[6].startswith("step 2, q1 (ask): 1")  # the earlier step wins a tie with q2
+    assert later[:5] == ["2. Later lesson", "0", "0", "0", "0"] and later[6] == "–"
+    # Hardest first: q1 50 % (ann wrong first, bob right), then q2 100 % (ann).
+    assert [(row[0], row[1], row[3]) for row in loaded["questions"]] == [
+        ("Quiz lesson", "q1 Which one is right?", "50%"), ("Quiz lesson", "q2 Type yes.", "100%")]
+    (unanswered,) = loaded["unanswered"]
+    assert unanswered[1] == f"what is {MARKUP}?" and unanswered[2] == "convolution (0.42)"
+    learners = loaded["learners"]
+    assert [row[0].split()[:3] for row in learners[1:]] == [["#2", "socketio", "bob"], ["#1", "socketio", "ann"]]
+    assert MARKUP in learners[0][0]  # shown as the text it is
+    assert "Quiz lesson: active, step 3 of 4; quiz 1 right first try, 1 attempt" in learners[1][3]
+    assert loaded["injected"] == {"ran": False, "imgs": 0, "bold": 0}
+    assert all(link.startswith("progress/") and link.endswith("/chart.png") for link in loaded["chartLinks"])
+
+    assert found["afterReload"] == 2
+    assert found["signedOut"] == {"stored": None, "funnelRows": 0}
