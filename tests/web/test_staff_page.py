@@ -14,37 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.test_staff import EMPTY_LESSON as LATER
+from tests.api.test_staff import QUIZ_LESSON as LESSON
 from tests.web.conftest import OUT, ROOT
 
 pytestmark = [pytest.mark.slow]
 
 SCRIPT = Path(__file__).with_name("staff_page.mjs")
 TOKEN = "staff-s3cret"
-LESSON = """
-id: quiz
-title: Quiz lesson
-chapters: [1]
-minutes: 5
-steps:
-  - {id: hello, type: say, text: "Hello."}
-  - id: q1
-    type: ask
-    kind: choice
-    question: "Which one is right?"
-    options:
-      - {id: a, text: "This one", correct: true}
-      - {id: b, text: "That one"}
-  - {id: q2, type: ask, kind: short, question: "Type yes.", accept: ["yes"]}
-  - {id: bye, type: say, text: "Bye."}
-"""
-LATER = """
-id: later
-title: Later lesson
-chapters: [2]
-minutes: 5
-steps:
-  - {id: only, type: say, text: "Nothing to see."}
-"""
 MARKUP = '<img src=x onerror="window.__injected=true"><b>bold</b>'
 
 
