@@ -101,7 +101,10 @@ class Tutoring:
         if resumable:
             notes.append(f"Welcome back to **{lesson.title}**. We were at step "
                          f"{_step_number(lesson, position)} of {len(lesson.steps)}.")
-            turns = engine.present(lesson, position)
+            turns = self._unless_training(session, row, lesson, position, engine.present)
+            if turns is None:
+                turns = [Turn(f"Your training (job #{row.job_id}) is still going; the lesson "
+                              "carries on as soon as it's done.")]
         else:
             if previous is not None and previous.status is LessonStatus.completed:
                 notes.append(f"You've finished **{lesson.title}** before; here it is again from the top.")
@@ -292,14 +295,30 @@ class Tutoring:
                                      "your last visit, so we start it again from the top.")]
             position, turns = engine.start(lesson)
             row.job_id = None
-        elif engine.waiting_for(lesson, position) == "run" and row.job_id is not None \
-                and move in (engine.present, engine.next_step):
-            # The training is already queued or running: don't start a second one.
-            return Reply([Message(f"Your training (job #{row.job_id}) is still going; the lesson "
-                                  "carries on as soon as it's done. Say \"skip\" to move on now.")])
         else:
-            turns = move(lesson, position)
+            turns = self._unless_training(session, row, lesson, position, move)
+            if turns is None:
+                return Reply(intro + [Message(
+                    f"Your training (job #{row.job_id}) is still going; the lesson carries on as "
+                    "soon as it's done. Say \"skip\" to move on now.")])
         return self._finish(session, learner, row, lesson, position, turns, intro)
+
+    def _unless_training(self, session, row, lesson, position, move) -> list[Turn] | None:
+        """`move`, minding the lesson's training: None while it still runs (so "next", "repeat" or
+        a resume never start a second one); its result, if it finished while the learner was
+        away from this lesson (the push only continues an active lesson)."""
+        if engine.waiting_for(lesson, position) == "run" and row.job_id is not None:
+            job = repo.get_job(session, row.job_id)
+            if move is engine.skip:
+                row.job_id = None  # the job still finishes and is shown; the lesson moves on
+            elif job is not None and job.status in (JobStatus.queued, JobStatus.running):
+                return None
+            else:
+                row.job_id = None
+                if job is not None and job.status is JobStatus.succeeded:
+                    return engine.run_finished(lesson, position, job.skill,
+                                               (job.result or {}).get("metrics", {}))
+        return move(lesson, position)
 
     def _finish(self, session, learner, row: LessonProgress, lesson: Lesson, position: Position,
                 turns: list[Turn], intro: list[Message]) -> Reply:

@@ -299,3 +299,30 @@ def test_reflow_joins_wrapped_paragraph_lines_but_keeps_tables_lists_and_code():
     text = "Machine learning\nflips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n1. predict\n2. measure\n\n```\na = 1\nb = 2\n```"
     assert reflow(text) == ("Machine learning flips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n"
                             "1. predict\n2. measure\n\n```\na = 1\nb = 2\n```")
+
+
+def test_tutoring_a_training_that_finished_while_the_lesson_was_paused_counts_on_resume(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    tutoring.answer(session, me, "20")
+    job = repo.active_jobs(session, me)[0]
+    tutoring.start(session, me, "conv-1", "start lesson 2")  # pauses the tiny lesson
+    back = tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert "still going" in texts(back) and len(repo.active_jobs(session, me)) == 1
+    tutoring.start(session, me, "conv-1", "start lesson 2")
+    _finish(session, job, JobStatus.succeeded, {"final_loss": 0.01})
+    assert tutoring.job_finished(session, job) is None  # the lesson is paused: the push skips it
+    resumed = tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert "w for y = 2x - 1?" in texts(resumed) and repo.active_jobs(session, me) == []
+
+
+def test_tutoring_skipping_a_running_training_moves_on_and_its_late_result_changes_nothing(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    tutoring.answer(session, me, "20")
+    job = repo.active_jobs(session, me)[0]
+    skipped = tutoring.skip(session, me)
+    assert "w for y = 2x - 1?" in texts(skipped)
+    _finish(session, job, JobStatus.succeeded, {"final_loss": 0.01})
+    assert tutoring.job_finished(session, job) is None
+    assert session.query(LessonProgress).filter_by(lesson_id="tiny").one().step_id == "q2"
