@@ -4,8 +4,9 @@
 quit, a clicked answer, how am I doing). `action_lesson_reply` gets every other message while a
 question is open (bot/data/lesson_rules.yml routes them on the `lesson_asking` slot): typed
 answers, free questions (answered, then the question again) and commands (handed back to the
-action their intent normally runs). The slot only routes; the database holds the truth, and every
-lesson action sets the slot from it.
+action their intent normally runs). The slot only routes; the database holds the truth.
+action_lesson and the job-result action set the slot from it after every turn; action_lesson_reply
+leaves it (see the comment there), so it can be one message stale, which costs one hop.
 """
 
 import logging
