@@ -71,6 +71,7 @@ def api_url(make_settings, sqlite_sessions, tmp_path):
         time.sleep(0.05)
     yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     server.should_exit = True
+    server.force_exit = True  # do not wait for the browser's keep-alive connection to close
     thread.join(timeout=10)
     sock.close()
 
