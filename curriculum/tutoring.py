@@ -176,12 +176,10 @@ class Tutoring:
         (or is a short question's long non-answer) and NLU is sure of a command intent. Then the
         lesson reply is None and the caller runs that command. Everything else is an answer.
         """
-        row = store.active_lesson(session, learner)
-        lesson = self.library.get(row.lesson_id) if row else None
-        position = _position(row) if row else None
-        if lesson is None or position is None or not _valid(lesson, position) \
-                or engine.waiting_for(lesson, position) != "answer":
+        found = self._open_question(session, learner)
+        if found is None:
             return None, None
+        row, lesson, position = found
         step = lesson.step(position.step_id)
         is_answer = (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
                     (isinstance(step, ShortAsk) and step.accepts(text))
@@ -200,22 +198,28 @@ class Tutoring:
     def answers_open_question(self, session: Session, learner: Learner, text: str) -> bool:
         """Whether the text is an accepted reply to the open question (an option of a multiple
         choice, or a right short answer), whatever intent NLU gave it."""
-        row = store.active_lesson(session, learner)
-        lesson = self.library.get(row.lesson_id) if row else None
-        position = _position(row) if row else None
-        if lesson is None or position is None or not _valid(lesson, position) or position.finished:
+        found = self._open_question(session, learner)
+        if found is None:
             return False
+        _, lesson, position = found
         step = lesson.step(position.step_id)
         return (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
                (isinstance(step, ShortAsk) and step.accepts(text))
 
     def asking(self, session: Session, learner: Learner) -> bool:
         """Whether the learner's active lesson waits for their answer (the Rasa slot's truth)."""
+        return self._open_question(session, learner) is not None
+
+    def _open_question(self, session: Session, learner: Learner):
+        """(row, lesson, position) when the active lesson waits for the learner's reply to a
+        question or a parameter pick; else None."""
         row = store.active_lesson(session, learner)
         lesson = self.library.get(row.lesson_id) if row else None
         position = _position(row) if row else None
-        return bool(lesson and position and _valid(lesson, position)
-                    and engine.waiting_for(lesson, position) == "answer")
+        if lesson is None or position is None or not _valid(lesson, position) \
+                or engine.waiting_for(lesson, position) != "answer":
+            return None
+        return row, lesson, position
 
     def resume_note(self, session: Session, learner: Learner) -> Message | None:
         """After a free question mid-lesson: how to get back into it."""
