@@ -1,5 +1,5 @@
 """The trainable skills as chat sees them: which intent starts which skill, the words for each
-setting, what Tutor promises when it queues the job, and the one number that sums a run up.
+setting, and what Tutor promises when it queues the job (the rest is in each skill's SkillSpec).
 
 Params classes come from the skill modules (pure pydantic + numpy at import time), so the
 bounds a refusal names are the bounds the worker enforces.
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from actions.skill_options import Choice, Flag, Number, SkillOptions, Text
-from jobs import registry
+from skills import registry
 
 EPOCHS = Number("epochs", r"epochs?|rounds?", integer=True)
 SEED = Number("seed", r"(?:random )?seed", integer=True, number_first=False)
@@ -21,10 +21,9 @@ class ChatSkill:
     skill: str
     options: SkillOptions
     promise: Callable[[object], str]  # Params -> "I'm training ... I'll send ..."
-    key_metric: tuple[str, str] | None  # (metric, how to say it) for "show my models"
 
     def params_class(self):
-        return registry.get(self.skill).load().Params
+        return registry.get(self.skill).params
 
 
 def _vision(p) -> str:
@@ -68,12 +67,12 @@ CATALOGUE = {entry.intent: entry for entry in [
         Choice("dataset", {r"fashion[- _]?mnist|clothes|clothing": "fashion_mnist"}),
         Number("dropout", r"dropout"),
         Flag("augmentation", r"augment\w*"),
-    ]), _vision, ("val_accuracy", "validation accuracy")),
+    ]), _vision),
     ChatSkill("train_transfer", "transfer", SkillOptions([
         EPOCHS, SEED,
         Number("shots", r"shots?|examples?(?: per (?:class|digit))?|images? per (?:class|digit)",
                integer=True),
-    ]), _transfer, ("transfer_val_accuracy", "validation accuracy with transfer")),
+    ]), _transfer),
     ChatSkill("train_sentiment", "sentiment", SkillOptions([
         EPOCHS, SEED,
         Choice("model", {r"bi-?lstm|bidirectional|lstm|rnn": "bilstm",
@@ -81,13 +80,13 @@ CATALOGUE = {entry.intent: entry for entry in [
         Number("embedding_dim", r"embedding(?: dim(?:ension)?s?| size)", integer=True),
         Number("vocab_size", r"vocab(?:ulary)?(?: size)?", integer=True),
         Number("max_length", r"max(?:imum)?[ _]length|sequence length", integer=True),
-    ]), _sentiment, ("val_accuracy", "validation accuracy")),
+    ]), _sentiment),
     ChatSkill("train_textgen", "textgen", SkillOptions([
         EPOCHS, SEED,
         Number("num_words", r"words?", integer=True),
         Number("temperature", r"temperature|temp", number_first=False),
         Text("seed_text", r"seed(?: text)?|start(?:ing)? with|begin(?:ning)? with|after"),
-    ]), _textgen, ("accuracy", "training accuracy")),
+    ]), _textgen),
     ChatSkill("train_timeseries", "timeseries", SkillOptions([
         EPOCHS, SEED,
         Number("slope", r"slope|trend", number_first=False),
@@ -95,9 +94,5 @@ CATALOGUE = {entry.intent: entry for entry in [
         Number("noise_level", r"noise(?: level)?", number_first=False),
         Number("period", r"period|season length", number_first=False, integer=True),
         Number("window_size", r"window(?: size)?", number_first=False, integer=True),
-    ]), _timeseries, ("mae", "MAE of the best model")),
+    ]), _timeseries),
 ]}
-
-KEY_METRICS = {entry.skill: entry.key_metric for entry in CATALOGUE.values()}
-KEY_METRICS["hello_neuron"] = ("final_loss", "final loss")
-KEY_METRICS["export"] = ("int8_size_ratio", "float32/int8 size ratio")

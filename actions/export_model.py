@@ -15,9 +15,9 @@ from actions.my_jobs import DB_DOWN
 from actions.queueing import learner_of, queue
 from actions.refusals import explain
 from db import repository as repo
-from jobs import artifacts, registry
+from jobs import artifacts
+from skills import registry
 
-EXPORTABLE = ("hello_neuron", "vision", "transfer", "sentiment", "textgen", "timeseries")
 FORMATS = {"tflite": r"tf\s?lite|lite\s?rt|android|mobile|phone|ios",
            "tfjs": r"tf\.?js|tensorflow\.?js|javascript|browser|web",
            "serving": r"serving|server|docker|rest api|saved\s?model"}
@@ -54,14 +54,14 @@ class ActionExportModel(Action):
                     candidates = [job] if job is not None and job.status.value == "succeeded" else []
                 else:
                     candidates = [j for j in repo.finished_jobs(session, learner, limit=50)
-                                  if j.skill in EXPORTABLE and (not skills or j.skill in skills)]
+                                  if j.skill in registry.trainers() and (not skills or j.skill in skills)]
                 session.commit()
                 source = candidates[0] if candidates else None
                 picked = (source.id, source.skill, source.public_id) if source else None
         except SQLAlchemyError:
             dispatcher.utter_message(text=DB_DOWN)
             return []
-        if picked is None or picked[1] not in EXPORTABLE:
+        if picked is None or picked[1] not in registry.trainers():
             what = f"a finished training #{number[1]}" if number else "a trained model"
             dispatcher.utter_message(
                 text=f"There's nothing to export yet: I can't find {what} of yours. Train one "
@@ -76,13 +76,13 @@ class ActionExportModel(Action):
         if variants := requested(text, VARIANTS):
             raw["tflite_variants"] = variants
             raw.setdefault("formats", ["tflite"])
-        params_class = registry.get("export").load().Params
+        params_class = registry.get("export").params
         try:
             params = params_class.model_validate(raw)
         except ValidationError as exc:
             dispatcher.utter_message(text=explain(exc, raw, params_class, "export it"))
             return []
-        title = registry.SKILLS[skill].title
+        title = registry.get(skill).title
         queue(dispatcher, tracker, "export", params.model_dump(mode="json"),
               f"Exporting your {title} from job #{job_id} to "
               f"{', '.join(params.formats)}. Each TFLite variant is run on your validation data, "

@@ -9,11 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
-from actions.catalogue import KEY_METRICS
 from actions.queueing import learner_of
 from db import repository as repo
 from db.models import Job
-from jobs import registry
+from skills import registry
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +21,15 @@ CANCELLED = "Cancelled at the learner's request."
 
 
 def _title(job: Job) -> str:
-    entry = registry.SKILLS.get(job.skill)
-    return entry.title if entry else job.skill
+    spec = registry.specs().get(job.skill)
+    return spec.title if spec else job.skill
 
 
 def headline(job: Job) -> str:
     """'#12 image classifier (digits): validation accuracy 0.962' for the models list."""
     metrics = (job.result or {}).get("metrics", {})
-    metric = KEY_METRICS.get(job.skill)
+    spec = registry.specs().get(job.skill)
+    metric = spec.key_metric if spec else None
     if metric and metric[0] in metrics:
         return f"#{job.id} {_title(job)}: {metric[1]} {metrics[metric[0]]:.3g}"
     return f"#{job.id} {_title(job)}"

@@ -15,7 +15,8 @@ from actions.my_jobs import DB_DOWN
 from actions.queueing import learner_of, queue
 from actions.refusals import explain
 from db import repository as repo
-from jobs import artifacts, registry
+from jobs import artifacts
+from skills import registry
 
 QUOTED = re.compile(r"[\"“'‘](?P<t>.+)[\"”'’]")
 AFTER_COLON = re.compile(r":\s*(?P<t>.+)$", re.S)
@@ -31,7 +32,7 @@ def sentence_in(text: str, command: str) -> str | None:
 
 
 def _queue_checked(dispatcher, tracker, skill: str, raw: dict, promise: str, what: str) -> None:
-    params_class = registry.get(skill).load().Params
+    params_class = registry.get(skill).params
     try:
         params = params_class.model_validate(raw)
     except ValidationError as exc:

@@ -16,24 +16,15 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
                       field_validator, model_validator)
 
+from skills import registry
+
 END = "end"  # reserved `next`/branch target: the lesson is over
 
-# The training skills a run step may start (names from jobs.registry.SKILLS), and the metrics each
-# one reports in SkillResult.metrics (what a checkpoint may test).
-SKILL_METRICS: dict[str, tuple[str, ...]] = {
-    "hello_neuron": ("final_loss", "weight", "bias", "prediction_x10", "train_seconds"),
-    "vision": ("val_accuracy", "train_accuracy", "val_loss", "overfit_gap", "val_loss_rise",
-               "train_seconds"),
-    "transfer": ("transfer_val_accuracy", "scratch_val_accuracy", "gain", "transfer_val_loss",
-                 "scratch_val_loss", "train_seconds"),
-    "sentiment": ("val_accuracy", "val_loss", "train_accuracy", "train_loss",
-                  "val_accuracy_word_order", "train_seconds"),
-    "textgen": ("accuracy", "loss", "perplexity", "train_seconds"),
-    "timeseries": ("mae", "naive_mae", "moving_average_mae", "mae_dense", "mae_conv1d", "mae_lstm",
-                   "train_seconds"),
-}
-LESSON_SKILLS = tuple(SKILL_METRICS)
-SkillName = Literal["hello_neuron", "vision", "transfer", "sentiment", "textgen", "timeseries"]
+# The training skills a run step may start, and the metrics each one reports in
+# SkillResult.metrics (what a checkpoint may test): both read from the skills' own SkillSpecs.
+LESSON_SKILLS = registry.trainers()
+SKILL_METRICS: dict[str, tuple[str, ...]] = {name: registry.get(name).metrics for name in LESSON_SKILLS}
+SkillName = Literal[LESSON_SKILLS]  # type: ignore[valid-type]  # an enum in the JSON Schema
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 StepId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]

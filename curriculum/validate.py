@@ -153,9 +153,9 @@ def _check_reachable(lesson: Lesson, source: Source, steps: dict) -> list[Error]
 
 def skill_params_class(skill: str):
     """The skill's pydantic Params class (importing a skill module does not import TensorFlow)."""
-    from jobs import registry
+    from skills import registry
 
-    return registry.get(skill).load().Params
+    return registry.get(skill).params
 
 
 def check_run(step: RunStep, at: Loc, source: Source) -> list[Error]:

@@ -19,7 +19,8 @@ from pathlib import Path
 from db import repository as repo
 from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus, utcnow
-from jobs import artifacts, registry
+from jobs import artifacts
+from skills import registry
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from skills.base import SkillError
 from tutor.settings import Settings
@@ -138,8 +139,8 @@ class Worker:
         out_dir = artifacts.job_dir(self.settings, job.public_id)
         shutil.rmtree(out_dir, ignore_errors=True)  # a retried job starts from an empty folder
         try:
-            skill = registry.get(job.skill).load()
-            result = skill.run(skill.Params.model_validate(job.params), out_dir, progress)
+            skill = registry.get(job.skill)
+            result = skill.run(skill.params.model_validate(job.params), out_dir, progress)
             outcome = {"status": JobStatus.succeeded, "progress": 1.0}
         except JobCancelledByLearner:
             log.info("job %s cancelled by its learner", job.id)

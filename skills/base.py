@@ -6,7 +6,9 @@ folder it is given and names them in the result; the worker stores and publishes
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
+
+from pydantic import BaseModel
 
 
 class Progress(Protocol):
@@ -39,3 +41,42 @@ class SkillResult:
     # Skill-specific payload keys beside skill/metrics/artifacts, e.g. textgen's "generated"
     # text or a table of rows; JSON-serialisable values only.
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """How the export skill serves a model this skill trained: what goes in, what comes out."""
+
+    task: str  # "regression" | "classification" (binary or not is read from the model)
+    input_kind: str  # "number" | "image" | "tokens" | "window": picks the TF.js page's input
+    page_title: str  # the exported TF.js page's heading
+    output_label: str | None = None  # a regression output's name ("y", "next value")
+    padding: str = "post"  # token sequences: where the exporter pads short inputs
+    # (model, vocabulary) -> class names for a classifier's outputs, or None
+    class_names: Callable[[Any, list[str] | None], list[str] | None] | None = None
+    # model -> a model every converter can hold (transfer swaps its hub layer for plain layers)
+    prepare_model: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class SkillSpec:
+    """A skill, declared once in its own module; skills.registry collects every SkillSpec.
+
+    Every place that needs a fact about a skill (the worker, chat, lessons, exports, "show my
+    models") reads it here, so a new skill touches its module, its chat words and its tests only.
+    """
+
+    name: str
+    title: str  # how chat names it: "image classifier (digits)"
+    params: type[BaseModel]  # every field bounded: the worker, chat and lessons validate with it
+    run: Callable[..., SkillResult]  # run(params, out_dir, progress) -> SkillResult
+    metrics: tuple[str, ...] = ()  # what SkillResult.metrics holds (lesson checkpoints test these)
+    key_metric: tuple[str, str] | None = None  # (metric, how chat says it) for "show my models"
+    export: ExportSpec | None = None  # None: nothing to export (tokenizer, predictions, exports)
+    # -> Keras custom objects needed to load the saved model.keras (made on call: may import TF)
+    custom_objects: Callable[[], dict[str, Any]] = dict
+
+    @property
+    def trains_model(self) -> bool:
+        """Leaves a model.keras that lessons may run and the export skill may convert."""
+        return self.export is not None

@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from skills import export_snippets as snippets
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import ArtifactFile, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras
 
 NAME = "export"
@@ -507,3 +507,7 @@ def summary_text(source: Source, params: Params, rows: list[dict], keras_value: 
     if failed:
         lines.append("Could not export: " + "; ".join(f"{f['variant']} ({f['error'][:120]})" for f in failed) + ".")
     return "\n".join(lines)
+
+
+SPEC = SkillSpec(name=NAME, title="model export", params=Params, run=run,
+                 key_metric=("int8_size_ratio", "float32/int8 size ratio"))

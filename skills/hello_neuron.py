@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras
 
 NAME = "hello_neuron"
@@ -150,3 +151,12 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             f"{prediction:.3f}."
         ),
     )
+
+
+SPEC = SkillSpec(
+    name=NAME, title="hello neuron (y = 2x - 1)", params=Params, run=run,
+    metrics=("final_loss", "weight", "bias", "prediction_x10", "train_seconds"),
+    key_metric=("final_loss", "final loss"),
+    export=ExportSpec(task="regression", input_kind="number", page_title="Hello neuron: y for any x",
+                      output_label="y"),
+)

@@ -18,7 +18,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from skills import text_data
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "sentiment"
@@ -299,3 +300,18 @@ def run_tokenize(params: TokenizeParams, out_dir: Path, progress: Progress = no_
         extras={key: tokens[key] for key in
                 ("keras_tokens", "keras_ids", "oov_words", "subword_pieces", "subword_ids")},
     )
+
+
+SPEC = SkillSpec(
+    name=NAME, title="sentiment classifier", params=Params, run=run,
+    metrics=("val_accuracy", "val_loss", "train_accuracy", "train_loss", "val_accuracy_word_order",
+             "train_seconds"),
+    key_metric=("val_accuracy", "validation accuracy"),
+    export=ExportSpec(task="classification", input_kind="tokens",
+                      page_title="Is this sentence positive or negative?",
+                      class_names=lambda model, vocabulary: ["negative", "positive"]),
+)
+CLASSIFY_SPEC = SkillSpec(name="sentiment_classify", title="sentiment prediction",
+                          params=ClassifyParams, run=run_classify)
+TOKENIZE_SPEC = SkillSpec(name="tokenize", title="tokenizer demo", params=TokenizeParams,
+                          run=run_tokenize)

@@ -17,7 +17,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from skills import text_data
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "textgen"
@@ -181,3 +182,12 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         ),
         extras={"generated": generated, "unknown_words": unknown, "top_next_words": top_next_words},
     )
+
+
+SPEC = SkillSpec(
+    name=NAME, title="text generator (LSTM)", params=Params, run=run,
+    metrics=("accuracy", "loss", "perplexity", "train_seconds"),
+    key_metric=("accuracy", "training accuracy"),
+    export=ExportSpec(task="classification", input_kind="tokens", page_title="Which word comes next?",
+                      padding="pre", class_names=lambda model, vocabulary: vocabulary),
+)

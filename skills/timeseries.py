@@ -25,7 +25,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "timeseries"
@@ -387,3 +388,13 @@ def summarise(scores: dict[str, float], best: str, table: list[dict], points: in
                        f"models with simple baselines.")
     return text + (" Raise noise_level and run again: every forecast gets worse, and the gap to "
                    "the naive forecast shows how much pattern the models still find.")
+
+
+SPEC = SkillSpec(
+    name=NAME, title="time-series forecaster", params=Params, run=run,
+    metrics=("mae", "naive_mae", "moving_average_mae", "mae_dense", "mae_conv1d", "mae_lstm",
+             "train_seconds"),
+    key_metric=("mae", "MAE of the best model"),
+    export=ExportSpec(task="regression", input_kind="window", page_title="Forecast the next value",
+                      output_label="next value"),
+)

@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "transfer"
@@ -383,3 +384,24 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def _exportable(model):
+    """TF.js has no KerasLayer: the same network from plain layers (same weights). A URL-module
+    model keeps its hub layer, and its TF.js variant reports the failure."""
+    try:
+        return plain_model(model)
+    except ValueError:
+        return model
+
+
+SPEC = SkillSpec(
+    name=NAME, title="transfer learning", params=Params, run=run,
+    metrics=("transfer_val_accuracy", "scratch_val_accuracy", "gain", "transfer_val_loss",
+             "scratch_val_loss", "train_seconds"),
+    key_metric=("transfer_val_accuracy", "validation accuracy with transfer"),
+    export=ExportSpec(task="classification", input_kind="image", page_title="Which digit (5-9) is it?",
+                      class_names=lambda model, vocabulary: [str(d) for d in NEW_DIGITS],
+                      prepare_model=_exportable),
+    custom_objects=lambda: {"KerasLayer": _keras_layer_class()},
+)

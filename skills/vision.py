@@ -22,7 +22,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, Field, StringConstraints
 
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, no_progress
+from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+                         no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "vision"
@@ -292,3 +293,20 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             "input": f"{'x'.join(map(str, split.image_shape))} grayscale images, float32 in [0, 1]",
         },
     )
+
+
+def _class_names(model, vocabulary: list[str] | None) -> list[str]:
+    from skills import vision_data
+
+    fashion = tuple(model.input_shape[1:3]) == (28, 28)
+    return list(vision_data.FASHION_MNIST_CLASSES if fashion else vision_data.DIGIT_CLASSES)
+
+
+SPEC = SkillSpec(
+    name=NAME, title="image classifier (digits)", params=Params, run=run,
+    metrics=("val_accuracy", "train_accuracy", "val_loss", "overfit_gap", "val_loss_rise",
+             "train_seconds"),
+    key_metric=("val_accuracy", "validation accuracy"),
+    export=ExportSpec(task="classification", input_kind="image", page_title="Which digit is it?",
+                      class_names=_class_names),
+)

@@ -6,7 +6,7 @@ import pytest
 
 from curriculum import SKILL_METRICS, CheckpointStep, MetricCondition, check_folder, load_lessons
 from curriculum.loader import SCHEMA_COMMENT
-from jobs import registry
+from skills import registry
 
 LESSONS = Path(__file__).parents[2] / "lessons"
 SKILLED_CHAPTERS = {1, 2, 3, 5, 6, 7, 8, 9, 10, 11}  # chapters a training skill covers
@@ -59,7 +59,7 @@ def test_lesson_runs_stay_cheap(lessons):
     for lesson in lessons.values():
         for run in lesson.runs:
             epochs = run.params.get("epochs", run.choose["epochs"].max if "epochs" in run.choose
-                                    else registry.get(run.skill).load().Params().epochs)
+                                    else registry.get(run.skill).params().epochs)
             assert epochs <= limits[run.skill], (lesson.id, run.id)
 
 
@@ -70,7 +70,7 @@ def test_every_lesson_file_starts_with_the_schema_comment():
 
 def test_lesson_skills_and_metrics_exist_in_the_registry():
     for skill in SKILL_METRICS:
-        assert skill in registry.SKILLS
+        assert skill in registry.specs()
 
 
 def test_checking_lessons_never_imports_tensorflow():

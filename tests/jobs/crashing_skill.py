@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from skills.base import SkillSpec
+
 
 class Params(BaseModel):
     pass
@@ -10,3 +12,6 @@ class Params(BaseModel):
 def run(params, out_dir, progress):
     progress(0.5, "halfway")
     raise ZeroDivisionError("boom inside the skill")
+
+
+SPEC = SkillSpec(name="crasher", title="crash", params=Params, run=run)

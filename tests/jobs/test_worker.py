@@ -2,15 +2,15 @@
 
 import threading
 import time
-import types
 
 import pytest
 
 from db import repository as repo
 from db.models import JobStatus
-from jobs import registry
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from jobs.worker import UNEXPECTED_FAILURE, Worker
+from skills import registry
+from skills.base import SkillSpec
 from tests.jobs import crashing_skill
 from tests.jobs.fake_rasa import FakeRasa
 
@@ -90,8 +90,7 @@ def test_worker_sends_at_most_one_progress_push_per_interval(make_worker, rasa):
 
 
 def test_worker_marks_a_crashing_job_failed_and_tells_the_learner_plainly(make_worker, rasa, monkeypatch):
-    monkeypatch.setitem(registry.SKILLS, "crasher",
-                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
     worker = make_worker()
     job_id = _queue(worker, skill="crasher")
     worker.run_once()
@@ -113,8 +112,7 @@ def test_worker_passes_a_skill_error_to_the_learner_as_written(make_worker):
 
 
 def test_worker_delivers_results_owed_while_rasa_was_down(make_worker, rasa, monkeypatch):
-    monkeypatch.setitem(registry.SKILLS, "crasher",
-                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
     worker = make_worker()
     rasa.status = 503
     job_id = _queue(worker, skill="crasher")
@@ -168,9 +166,8 @@ def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker
             other.commit()
         raise RuntimeError("late failure")
 
-    fake_skill = types.SimpleNamespace(Params=crashing_skill.Params, run=requeue_mid_run)
-    monkeypatch.setitem(registry.SKILLS, "crasher", registry.SkillEntry("crasher", "unused", "crash"))
-    monkeypatch.setattr(registry.SkillEntry, "load", lambda self: fake_skill)
+    monkeypatch.setitem(registry.specs(), "crasher",
+                        SkillSpec("crasher", "crash", crashing_skill.Params, requeue_mid_run))
     worker.run_once()
     job = _job(worker, job_id)
     assert job.status is JobStatus.queued and job.error is None
@@ -178,8 +175,7 @@ def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker
 
 
 def test_worker_resends_owed_results_while_running_without_a_restart(make_worker, rasa, monkeypatch):
-    monkeypatch.setitem(registry.SKILLS, "crasher",
-                        registry.SkillEntry("crasher", "tests.jobs.crashing_skill", "crash"))
+    monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
     worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05)
     rasa.status = 503  # Rasa still loading its model
     job_id = _queue(worker, skill="crasher")
@@ -218,9 +214,7 @@ def _slow_skill(monkeypatch, steps=50, on_step=None):
             progress(i / steps, f"step {i}")
         raise AssertionError("the skill should have been stopped")
 
-    fake_skill = types.SimpleNamespace(Params=crashing_skill.Params, run=slow_run)
-    monkeypatch.setitem(registry.SKILLS, "slow", registry.SkillEntry("slow", "unused", "slow"))
-    monkeypatch.setattr(registry.SkillEntry, "load", lambda self: fake_skill)
+    monkeypatch.setitem(registry.specs(), "slow", SkillSpec("slow", "slow", crashing_skill.Params, slow_run))
 
 
 def test_worker_cancels_a_job_over_its_time_limit_and_tells_the_learner(make_worker, rasa, monkeypatch):

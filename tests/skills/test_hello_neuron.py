@@ -103,3 +103,10 @@ def test_hello_neuron_learns_a_learners_rule_and_points(tmp_path):
 def test_hello_neuron_too_big_learning_rate_fails_with_advice(tmp_path):
     with pytest.raises(SkillError, match="learning rate 1 is too big"):
         neuron.run(neuron.Params(learning_rate=1.0), tmp_path)
+
+
+@pytest.mark.slow
+def test_hello_neuron_reports_every_metric_its_spec_declares(default_run):
+    result = default_run[0]
+    assert result.skill == neuron.SPEC.name
+    assert set(neuron.SPEC.metrics) <= set(result.metrics)

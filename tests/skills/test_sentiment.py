@@ -184,3 +184,11 @@ def test_tokenize_demo_trains_the_subword_model_once_per_cache_dir(tmp_path):
     second = sentiment.tokenize_demo("the soup was good", tmp_path)
     assert first == second
     assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == files and len(files) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["pooling", "bilstm"])
+def test_sentiment_reports_every_metric_its_spec_declares(runs, kind):
+    result = runs[kind]["result"]
+    assert result.skill == sentiment.SPEC.name
+    assert set(sentiment.SPEC.metrics) <= set(result.metrics)

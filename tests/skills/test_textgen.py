@@ -148,3 +148,10 @@ def test_textgen_an_exception_from_progress_stops_training(tmp_path):
         textgen.run(textgen.Params(epochs=5), tmp_path, progress)
     assert sum("epoch" in n for n in seen) == 1
     assert not (tmp_path / "model.keras").exists()
+
+
+@pytest.mark.slow
+def test_textgen_reports_every_metric_its_spec_declares(default_run):
+    result = default_run["result"]
+    assert result.skill == textgen.SPEC.name
+    assert set(textgen.SPEC.metrics) <= set(result.metrics)

@@ -307,3 +307,10 @@ def test_timeseries_sunspots_fixture_regenerates_byte_for_byte(tmp_path):
     generator = runpy.run_path(str(DATA / "make_sunspots_sample.py"))
     written = generator["write_sample"](tmp_path / "sample.csv")
     assert written.read_bytes() == FIXTURE.read_bytes()
+
+
+@pytest.mark.slow
+def test_timeseries_reports_every_metric_its_spec_declares(default_run):
+    result = default_run[0]
+    assert result.skill == ts.SPEC.name
+    assert set(ts.SPEC.metrics) <= set(result.metrics)

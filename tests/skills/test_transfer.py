@@ -167,3 +167,10 @@ def test_plain_model_predicts_like_the_hub_model_without_a_keras_layer(default_r
     plain = transfer.plain_model(model)
     assert not any(type(layer).__name__ == "KerasLayer" for layer in plain.layers)
     assert np.allclose(plain.predict(data["x"], verbose=0), model.predict(data["x"], verbose=0), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_transfer_reports_every_metric_its_spec_declares(default_run):
+    result = default_run[0]
+    assert result.skill == transfer.SPEC.name
+    assert set(transfer.SPEC.metrics) <= set(result.metrics)

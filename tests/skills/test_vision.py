@@ -168,3 +168,10 @@ def test_an_exception_from_progress_stops_the_training(tmp_path):
     with pytest.raises(Cancelled):
         vision.run(vision.Params(epochs=10), tmp_path, cancel_at_epoch_2)
     assert not (tmp_path / "model.keras").exists()
+
+
+@pytest.mark.slow
+def test_vision_reports_every_metric_its_spec_declares(default_run):
+    result = default_run[0]
+    assert result.skill == vision.SPEC.name
+    assert set(vision.SPEC.metrics) <= set(result.metrics)
