@@ -250,24 +250,24 @@ def describe_error(error: Exception) -> str:
 def export_tflite(source: Source, params: Params, out_dir: Path, keras_predictions: np.ndarray,
                   progress: Progress, start: float, span: float):
     """Convert, run and score each requested variant; returns (rows, artifacts, failed, notes)."""
-    from skills import exporting
+    from skills import converters
 
     rows, artifacts, failed, notes = [], [], [], []
     keras_value = score(source.task, keras_predictions, source.y)
-    model = exporting.unrolled_for_tflite(source.model)
+    model = converters.unrolled_for_tflite(source.model)
     for i, variant in enumerate(params.tflite_variants):
         progress(start + span * i / len(params.tflite_variants), f"converting to TFLite ({variant})")
         path = out_dir / f"{params.model_name}_{variant}.tflite"
         try:
             try:
-                exporting.to_tflite_variant(model, path, variant, source.x)
+                converters.to_tflite_variant(model, path, variant, source.x)
             except Exception:
                 if variant != "int8":
                     raise
                 # Some ops (LSTMs) have no int8 kernel: keep them in float, quantize the rest.
-                exporting.to_tflite_variant(model, path, variant, source.x, strict_int8=False)
+                converters.to_tflite_variant(model, path, variant, source.x, strict_int8=False)
                 notes.append("int8: some ops have no int8 kernel and stay in float inside the file.")
-            predictions = exporting.tflite_predict(path, source.x)
+            predictions = converters.tflite_predict(path, source.x)
         except Exception as error:  # a converter or kernel failing must not cost the other files
             path.unlink(missing_ok=True)
             failed.append({"variant": f"tflite_{variant}", "error": describe_error(error)})
@@ -300,11 +300,11 @@ def io_dtype(path: Path) -> str:
 
 
 def export_serving(source: Source, params: Params, out_dir: Path) -> ArtifactFile:
-    from skills import exporting
+    from skills import converters
 
     base = out_dir / params.model_name
     shutil.rmtree(base / str(params.version), ignore_errors=True)
-    exporting.to_saved_model(source.model, base / str(params.version))
+    converters.to_saved_model(source.model, base / str(params.version))
     archive = out_dir / f"{params.model_name}-serving.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(base, arcname=params.model_name)
@@ -342,7 +342,7 @@ def page_config(source: Source) -> dict:
 
 
 def export_tfjs(source: Source, out_dir: Path) -> ArtifactFile:
-    from skills import exporting
+    from skills import converters
 
     if not TFJS_SCRIPT.is_file():
         raise SkillError(f"{TFJS_SCRIPT} is missing (run `npm install` in web/), so the page has no TF.js to load.")
@@ -351,7 +351,7 @@ def export_tfjs(source: Source, out_dir: Path) -> ArtifactFile:
                          "TF Serving export of this model.")
     folder = out_dir / "tfjs"
     shutil.rmtree(folder, ignore_errors=True)
-    model_json, shards = exporting.to_tfjs(source.model, folder)
+    model_json, shards = converters.to_tfjs(source.model, folder)
     script = folder / "tf.min.js"
     shutil.copyfile(TFJS_SCRIPT, script)
     page = folder / "index.html"

@@ -98,7 +98,7 @@ def train(model, xs: np.ndarray, ys: np.ndarray, epochs: int, learning_rate: flo
 
 
 def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
-    from skills import exporting, plots
+    from skills import converters, plots
 
     # Prepare the data
     xs, ys = params.data()
@@ -121,11 +121,11 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     np.savez(out_dir / "validation.npz", x=xs, y=ys)
 
     # Export, and check the TFLite file predicts what Keras predicts
-    tflite = exporting.to_tflite(model, out_dir / "hello_neuron.tflite")
-    tflite_prediction = float(exporting.run_tflite(tflite, np.array([[10.0]]))[0, 0])
+    tflite = converters.to_tflite(model, out_dir / "hello_neuron.tflite")
+    tflite_prediction = float(converters.run_tflite(tflite, np.array([[10.0]]))[0, 0])
     if abs(tflite_prediction - prediction) > 1e-3 * max(1.0, abs(prediction)):
         raise SkillError("The TFLite export does not predict what the trained model does.")
-    model_json, shards = exporting.to_tfjs(model, out_dir / "tfjs")
+    model_json, shards = converters.to_tfjs(model, out_dir / "tfjs")
 
     return SkillResult(
         skill=NAME,

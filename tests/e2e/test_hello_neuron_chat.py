@@ -45,7 +45,7 @@ def test_learner_trains_hello_neuron_and_gets_progress_plot_and_models(stack, le
     assert tflite.status_code == 200
     model_file = tmp_path / "downloaded.tflite"
     model_file.write_bytes(tflite.content)
-    from skills.exporting import run_tflite
+    from skills.converters import run_tflite
 
     assert run_tflite(model_file, np.array([[10.0]]))[0, 0] == pytest.approx(metrics["prediction_x10"], abs=1e-3)
 

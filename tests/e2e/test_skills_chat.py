@@ -134,7 +134,7 @@ def test_learner_exports_their_model_and_downloads_every_format(learner, tmp_pat
     tflite = next(a for a in export["artifacts"] if a["name"] == "hello_neuron_float32.tflite")
     model_file = tmp_path / "m.tflite"
     model_file.write_bytes(httpx.get(tflite["url"]).content)
-    from skills.exporting import run_tflite
+    from skills.converters import run_tflite
 
     predicted = run_tflite(model_file, np.array([[10.0]]))[0, 0]
     assert predicted == pytest.approx(trained["metrics"]["prediction_x10"], abs=1e-3)

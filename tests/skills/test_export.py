@@ -131,7 +131,7 @@ def test_export_neuron_every_tflite_variant_predicts_within_005_mae_of_keras(neu
 
 @pytest.mark.slow
 def test_export_neuron_tflite_files_load_and_predict_like_keras(neuron):
-    from skills.exporting import tflite_predict
+    from skills.converters import tflite_predict
 
     _, run_dir, out, _ = neuron
     xs = np.array([[-1.0], [0.0], [2.5], [4.0]], np.float32)  # inside int8's calibration range
@@ -199,17 +199,17 @@ def test_export_an_exception_from_progress_stops_the_run(neuron, tmp_path):
 
 @pytest.mark.slow
 def test_export_a_failing_variant_is_reported_and_the_others_delivered(neuron, tmp_path, monkeypatch):
-    from skills import exporting
+    from skills import converters
 
     _, run_dir, _, _ = neuron
-    real = exporting.to_tflite_variant
+    real = converters.to_tflite_variant
 
     def broken_float16(model, path, variant, *args, **kwargs):
         if variant == "float16":
             raise ValueError("float16 converter exploded")
         return real(model, path, variant, *args, **kwargs)
 
-    monkeypatch.setattr(exporting, "to_tflite_variant", broken_float16)
+    monkeypatch.setattr(converters, "to_tflite_variant", broken_float16)
     result = export.run(export.Params(model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"]),
                         tmp_path)
     assert result.extras["failed"] == [{"variant": "tflite_float16", "error": "ValueError: float16 converter exploded"}]
@@ -220,14 +220,14 @@ def test_export_a_failing_variant_is_reported_and_the_others_delivered(neuron, t
 
 @pytest.mark.slow
 def test_export_fails_naming_the_variants_when_everything_fails(neuron, tmp_path, monkeypatch):
-    from skills import exporting
+    from skills import converters
 
     _, run_dir, _, _ = neuron
 
     def broken(*args, **kwargs):
         raise RuntimeError("no converter today")
 
-    monkeypatch.setattr(exporting, "to_tflite_variant", broken)
+    monkeypatch.setattr(converters, "to_tflite_variant", broken)
     params = export.Params(model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"],
                            tflite_variants=["float32", "int8"])
     with pytest.raises(SkillError, match="tflite_float32, tflite_int8"):

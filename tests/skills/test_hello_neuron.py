@@ -66,7 +66,7 @@ def test_hello_neuron_loss_goes_down_and_is_plotted(default_run):
 
 @pytest.mark.slow
 def test_hello_neuron_tflite_export_predicts_like_keras(default_run):
-    from skills.exporting import run_tflite
+    from skills.converters import run_tflite
 
     result, _, _ = default_run
     tflite = next(a.path for a in result.artifacts if a.kind == "tflite")
