@@ -14,8 +14,7 @@ from actions import runtime
 from actions.my_jobs import DB_DOWN
 from actions.queueing import learner_of, queue
 from actions.refusals import explain
-from db import repository as repo
-from jobs import artifacts
+from jobs import service
 from skills import registry
 
 FORMATS = {"tflite": r"tf\s?lite|lite\s?rt|android|mobile|phone|ios",
@@ -44,20 +43,13 @@ class ActionExportModel(Action):
         try:
             with runtime.sessions()() as session:
                 learner = learner_of(session, tracker)
-                if number:
-                    job = repo.get_job(session, int(number[1]))
-                    if job is not None and job.learner_id != learner.id:
-                        dispatcher.utter_message(text=f"Job #{job.id} isn't yours, so I can't export "
-                                                      "it. Say \"show my models\" to see your own.")
-                        session.commit()
-                        return []
-                    candidates = [job] if job is not None and job.status.value == "succeeded" else []
-                else:
-                    candidates = [j for j in repo.finished_jobs(session, learner, limit=50)
-                                  if j.skill in registry.trainers() and (not skills or j.skill in skills)]
+                source = service.source_run(session, learner, int(number[1]) if number else None, skills)
                 session.commit()
-                source = candidates[0] if candidates else None
-                picked = (source.id, source.skill, source.public_id) if source else None
+                picked = (source.id, source.skill) if source else None
+        except service.NotYourJob as exc:
+            dispatcher.utter_message(text=f"Job #{exc.job_id} isn't yours, so I can't export it. "
+                                          "Say \"show my models\" to see your own.")
+            return []
         except SQLAlchemyError:
             dispatcher.utter_message(text=DB_DOWN)
             return []
@@ -68,9 +60,8 @@ class ActionExportModel(Action):
                      "first (say \"train a CNN on the digits\"), then ask me to export it.",
                 buttons=[{"title": "Train a CNN on the digits", "payload": "train a cnn on the digits"}])
             return []
-        job_id, skill, public_id = picked
-        raw = {"model_dir": str(artifacts.job_dir(runtime.settings(), public_id)),
-               "source_skill": skill, "model_name": skill}
+        job_id, skill = picked
+        raw = {"source_job_id": job_id, "source_skill": skill, "model_name": skill}
         if formats := requested(text, FORMATS):
             raw["formats"] = formats
         if variants := requested(text, VARIANTS):

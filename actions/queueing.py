@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import runtime
 from db import repository as repo
 from db.models import Job, Learner
+from jobs import service
+from tutor.payloads import as_json_message
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ def queue(dispatcher: CollectingDispatcher, tracker: Tracker, skill: str, params
     """Store the job and say `promise` (what will be trained and what will come back)."""
     try:
         with runtime.sessions()() as session:
-            job = repo.create_job(session, learner_of(session, tracker), tracker.sender_id,
+            job = service.enqueue(session, learner_of(session, tracker), tracker.sender_id,
                                   skill, params)
             session.commit()
     except SQLAlchemyError:
@@ -38,6 +40,6 @@ def queue(dispatcher: CollectingDispatcher, tracker: Tracker, skill: str, params
         return None
     dispatcher.utter_message(
         text=f"On it! Job #{job.id}: {promise}",
-        json_message={"data": {"type": "job", "job_id": job.id, "skill": skill, "status": "queued"}},
+        json_message=as_json_message(service.job_card(job)),
     )
     return job

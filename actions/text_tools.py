@@ -14,8 +14,7 @@ from actions import runtime
 from actions.my_jobs import DB_DOWN
 from actions.queueing import learner_of, queue
 from actions.refusals import explain
-from db import repository as repo
-from jobs import artifacts
+from jobs import service
 from skills import registry
 
 QUOTED = re.compile(r"[\"“'‘](?P<t>.+)[\"”'’]")
@@ -73,22 +72,19 @@ class ActionClassifySentiment(Action):
             return []
         try:
             with runtime.sessions()() as session:
-                jobs = repo.finished_jobs(session, learner_of(session, tracker), "sentiment", limit=1)
+                model_job = service.source_run(session, learner_of(session, tracker), skills=["sentiment"])
                 session.commit()
-                model_job = jobs[0] if jobs else None
-                model_ref = (model_job.id, model_job.public_id) if model_job else None
+                job_id = model_job.id if model_job else None
         except SQLAlchemyError:
             dispatcher.utter_message(text=DB_DOWN)
             return []
-        if model_ref is None:
+        if job_id is None:
             dispatcher.utter_message(
                 text="You need your own sentiment model first. Say \"train a sentiment model\" "
                      "(about half a minute), then ask me again.",
                 buttons=[{"title": "Train a sentiment model", "payload": "train a sentiment model"}])
             return []
-        job_id, public_id = model_ref
-        model_dir = artifacts.job_dir(runtime.settings(), public_id)
         _queue_checked(dispatcher, tracker, "sentiment_classify",
-                       {"model_dir": str(model_dir), "text": sentence},
+                       {"source_job_id": job_id, "text": sentence},
                        f"Asking your sentiment model from job #{job_id}.", "score it")
         return []

@@ -19,9 +19,9 @@ from pathlib import Path
 from db import repository as repo
 from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus, utcnow
-from jobs import artifacts
-from skills import registry
+from jobs import artifacts, service
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
+from skills import registry
 from skills.base import SkillError
 from tutor.settings import Settings
 
@@ -140,7 +140,10 @@ class Worker:
         shutil.rmtree(out_dir, ignore_errors=True)  # a retried job starts from an empty folder
         try:
             skill = registry.get(job.skill)
-            result = skill.run(skill.params.model_validate(job.params), out_dir, progress)
+            params = skill.params.model_validate(job.params)
+            service.resolve_source(session, job, params,
+                                   lambda public_id: artifacts.job_dir(self.settings, public_id))
+            result = skill.run(params, out_dir, progress)
             outcome = {"status": JobStatus.succeeded, "progress": 1.0}
         except JobCancelledByLearner:
             log.info("job %s cancelled by its learner", job.id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Progress(Protocol):
@@ -41,6 +41,22 @@ class SkillResult:
     # Skill-specific payload keys beside skill/metrics/artifacts, e.g. textgen's "generated"
     # text or a table of rows; JSON-serialisable values only.
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+class FromRun(BaseModel):
+    """Params of a skill that works on one of the learner's finished runs (exports, predictions).
+
+    A job names the run by its job number, never by a path: the worker checks that run belongs to
+    the same learner and fills in `model_dir`, which is never stored with the job.
+    """
+
+    source_job_id: int = Field(ge=1, le=2**31 - 1)  # a job number (an SQL integer key)
+    model_dir: Path | None = Field(default=None, exclude=True)
+
+    def run_folder(self) -> Path:
+        if self.model_dir is None:
+            raise SkillError("I couldn't find that training's files. Train it again, then ask me again.")
+        return Path(self.model_dir)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 from skills import export_snippets as snippets
-from skills.base import ArtifactFile, Progress, SkillError, SkillResult, SkillSpec, no_progress
+from skills.base import ArtifactFile, FromRun, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras
 
 NAME = "export"
@@ -35,7 +35,6 @@ CUSTOM_OBJECTS: dict = {}
 ROOT = Path(__file__).resolve().parent.parent
 TFJS_SCRIPT = ROOT / "web" / "node_modules" / "@tensorflow" / "tfjs" / "dist" / "tf.min.js"
 
-SourceSkill = Literal["hello_neuron", "vision", "transfer", "sentiment", "textgen", "timeseries"]
 Format = Literal["tflite", "tfjs", "serving"]
 Variant = Literal["float32", "dynamic", "float16", "int8"]
 FORMATS: tuple[Format, ...] = ("tflite", "tfjs", "serving")
@@ -49,13 +48,21 @@ MAE_TOLERANCE = 0.05  # 5 % more MAE (plus 1 % of the targets' spread, for near-
 INT8_SIZE_SLACK = 1.1  # int8 beats a file up to 10 % smaller: integer-only kernels run faster
 
 
-class Params(BaseModel):
-    model_dir: str = Field(min_length=1, max_length=1000)  # a finished run's folder (server sets it)
-    source_skill: SourceSkill
+class Params(FromRun):
+    source_skill: str = Field(max_length=40)  # the skill that trained the run (a registry name)
     formats: list[Format] = Field(default_factory=lambda: list(FORMATS), min_length=1, max_length=3)
     tflite_variants: list[Variant] = Field(default_factory=lambda: list(VARIANTS), min_length=1, max_length=4)
     model_name: str = Field(default="model", pattern=r"^[a-z][a-z0-9_]{0,39}$")
     version: int = Field(default=1, ge=1, le=9999)
+
+    @field_validator("source_skill")
+    @classmethod
+    def _trains_a_model(cls, value: str) -> str:
+        from skills import registry
+
+        if value not in registry.trainers():
+            raise ValueError(f"only a trained model can be exported: {', '.join(registry.trainers())}")
+        return value
 
     @field_validator("formats", "tflite_variants")
     @classmethod
@@ -115,7 +122,7 @@ def class_names_of(skill: str, model, vocabulary: list[str] | None) -> list[str]
 def load_source(params: Params) -> Source:
     from skills import text_data
 
-    folder = Path(params.model_dir)
+    folder = params.run_folder()
     missing = [name for name in ("model.keras", "validation.npz") if not (folder / name).is_file()]
     if missing:
         raise SkillError(f"Nothing to export from this {params.source_skill.replace('_', ' ')} run "

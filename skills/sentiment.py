@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from skills import text_data
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
+from skills.base import (ArtifactFile, ExportSpec, FromRun, Progress, SkillError, SkillResult, SkillSpec,
                          no_progress)
 from skills.training import keras, progress_callback, seed_everything
 
@@ -52,8 +52,9 @@ class TokenizeParams(BaseModel):
     text: str = Field(min_length=1, max_length=500)
 
 
-class ClassifyParams(BaseModel):
-    model_dir: str = Field(min_length=1, max_length=1000)  # a finished sentiment run's folder
+class ClassifyParams(FromRun):
+    """A sentence for the learner's own sentiment model (the finished run `source_job_id`)."""
+
     text: str = Field(min_length=1, max_length=500)
 
 
@@ -264,7 +265,7 @@ def classify(model_dir: Path, text: str) -> dict:
 
 def run_classify(params: ClassifyParams, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
     progress(0.0, "loading your sentiment model")
-    result = classify(Path(params.model_dir), params.text)
+    result = classify(params.run_folder(), params.text)
     progress(1.0, "done")
     p = result["probability"]
     confidence = p if result["label"] == "positive" else 1 - p

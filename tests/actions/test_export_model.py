@@ -3,7 +3,6 @@
 from actions.export_model import ActionExportModel
 from db import repository as repo
 from db.models import JobStatus
-from jobs import artifacts
 from tests.actions.conftest import texts, tracker_for
 
 
@@ -34,13 +33,14 @@ def test_export_with_nothing_trained_says_so_and_queues_nothing(action_db, dispa
         assert repo.count_jobs(s) == 0
 
 
-def test_export_takes_the_learners_latest_model_and_every_format_by_default(action_db, dispatcher, settings):
+def test_export_takes_the_learners_latest_model_and_every_format_by_default(action_db, dispatcher):
     _finished(action_db, "vision")
-    _, public_id = _finished(action_db, "sentiment")
+    source_id, _ = _finished(action_db, "sentiment")
     _export(dispatcher, "export my model")
     job = _last_job(action_db)
     assert job.skill == "export" and job.params["source_skill"] == "sentiment"
-    assert job.params["model_dir"] == str(artifacts.job_dir(settings, public_id))
+    assert job.params["source_job_id"] == source_id
+    assert "model_dir" not in job.params  # a job names its source run, never a worker path
     assert job.params["formats"] == ["tflite", "tfjs", "serving"]
     assert "sentiment classifier from job #2" in texts(dispatcher)
 

@@ -5,7 +5,6 @@ import pytest
 from actions.text_tools import ActionClassifySentiment, ActionTokenize, sentence_in
 from db import repository as repo
 from db.models import JobStatus
-from jobs import artifacts
 from tests.actions.conftest import texts, tracker_for
 
 
@@ -41,7 +40,7 @@ def test_classify_without_a_trained_model_says_how_to_get_one(action_db, dispatc
         assert repo.count_jobs(s) == 0
 
 
-def test_classify_uses_the_learners_latest_sentiment_model(action_db, dispatcher, settings):
+def test_classify_uses_the_learners_latest_sentiment_model(action_db, dispatcher):
     with action_db() as s:
         learner = repo.get_or_create_learner(s, "socketio", "learner-1")
         model_job = repo.create_job(s, learner, "learner-1", "sentiment", {})
@@ -49,11 +48,10 @@ def test_classify_uses_the_learners_latest_sentiment_model(action_db, dispatcher
         repo.claim_next_job(s, "w")
         repo.set_status(s, repo.get_job(s, model_job.id), JobStatus.succeeded, result={"metrics": {}})
         s.commit()
-        public_id = model_job.public_id
+        model_id = model_job.id
     ActionClassifySentiment().run(
         dispatcher, tracker_for("is this positive: the plot was boring", intent="classify_sentiment"), {})
     with action_db() as s:
         job = repo.get_job(s, 2)
         assert job.skill == "sentiment_classify"
-        assert job.params == {"model_dir": str(artifacts.job_dir(settings, public_id)),
-                              "text": "the plot was boring"}
+        assert job.params == {"source_job_id": model_id, "text": "the plot was boring"}

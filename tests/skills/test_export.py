@@ -21,7 +21,7 @@ from tests.node.tfjs import NODE_ENV, tfjs_predict
 # ---- parameters and errors (fast) --------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", [
-    {"source_skill": "chess"}, {"model_dir": ""}, {"model_dir": "x" * 1001},
+    {"source_skill": "chess"}, {"source_job_id": 0}, {"source_job_id": "seven"},
     {"formats": []}, {"formats": ["tflite", "tflite"]}, {"formats": ["onnx"]},
     {"tflite_variants": []}, {"tflite_variants": ["int8", "int8"]}, {"tflite_variants": ["int4"]},
     {"model_name": "Model"}, {"model_name": "1model"}, {"model_name": "my-model"},
@@ -29,20 +29,30 @@ from tests.node.tfjs import NODE_ENV, tfjs_predict
 ])
 def test_export_params_reject_values_outside_bounds(bad):
     with pytest.raises(ValidationError):
-        export.Params.model_validate({"model_dir": "/tmp/run", "source_skill": "vision", **bad})
+        export.Params.model_validate({"source_job_id": 1, "source_skill": "vision", **bad})
 
 
 def test_export_params_default_to_every_format_and_variant_and_accept_the_edges():
-    params = export.Params(model_dir="/tmp/run", source_skill="vision")
+    params = export.Params(source_job_id=1, source_skill="vision")
     assert params.formats == ["tflite", "tfjs", "serving"]
     assert params.tflite_variants == ["float32", "dynamic", "float16", "int8"]
     assert (params.model_name, params.version) == ("model", 1)
-    export.Params(model_dir="x" * 1000, source_skill="textgen", formats=["serving"],
+    export.Params(source_job_id=1, source_skill="textgen", formats=["serving"],
                   tflite_variants=["int8"], model_name="m" + "a" * 39, version=9999)
 
 
+def test_export_params_never_store_the_source_folder(tmp_path):
+    params = export.Params(source_job_id=3, model_dir=tmp_path, source_skill="vision")
+    assert "model_dir" not in params.model_dump(mode="json")  # the worker fills it in per run
+
+
+def test_export_whose_source_the_worker_could_not_find_asks_to_train_first(tmp_path):
+    with pytest.raises(SkillError, match="Train it again"):
+        export.run(export.Params(source_job_id=3, source_skill="vision"), tmp_path / "out")
+
+
 def test_export_without_a_trained_model_asks_to_train_first(tmp_path):
-    params = export.Params(model_dir=str(tmp_path / "empty"), source_skill="vision")
+    params = export.Params(source_job_id=1, model_dir=str(tmp_path / "empty"), source_skill="vision")
     with pytest.raises(SkillError, match="model.keras and validation.npz missing.*train a model first"):
         export.run(params, tmp_path / "out")
 
@@ -112,7 +122,7 @@ def neuron(tmp_path_factory):
     hello_neuron.run(hello_neuron.Params(epochs=300), run_dir)
     out = tmp_path_factory.mktemp("neuron_export")
     reports = []
-    result = export.run(export.Params(model_dir=str(run_dir), source_skill="hello_neuron"), out,
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron"), out,
                         lambda f, note: reports.append((f, note)))
     return result, run_dir, out, reports
 
@@ -193,7 +203,7 @@ def test_export_an_exception_from_progress_stops_the_run(neuron, tmp_path):
             raise RuntimeError("cancelled")
 
     with pytest.raises(RuntimeError, match="cancelled"):
-        export.run(export.Params(model_dir=str(run_dir), source_skill="hello_neuron"), tmp_path, cancel)
+        export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron"), tmp_path, cancel)
     assert not list(tmp_path.glob("*.tflite"))
 
 
@@ -210,7 +220,7 @@ def test_export_a_failing_variant_is_reported_and_the_others_delivered(neuron, t
         return real(model, path, variant, *args, **kwargs)
 
     monkeypatch.setattr(converters, "to_tflite_variant", broken_float16)
-    result = export.run(export.Params(model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"]),
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"]),
                         tmp_path)
     assert result.extras["failed"] == [{"variant": "tflite_float16", "error": "ValueError: float16 converter exploded"}]
     assert sorted(a.path.name for a in result.artifacts if a.kind == "tflite") == [
@@ -228,7 +238,7 @@ def test_export_fails_naming_the_variants_when_everything_fails(neuron, tmp_path
         raise RuntimeError("no converter today")
 
     monkeypatch.setattr(converters, "to_tflite_variant", broken)
-    params = export.Params(model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"],
+    params = export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"],
                            tflite_variants=["float32", "int8"])
     with pytest.raises(SkillError, match="tflite_float32, tflite_int8"):
         export.run(params, tmp_path)
@@ -243,7 +253,7 @@ def cnn(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("cnn_run")
     vision.run(vision.Params(model="cnn", epochs=4), run_dir)
     out = tmp_path_factory.mktemp("cnn_export")
-    result = export.run(export.Params(model_dir=str(run_dir), source_skill="vision", model_name="digits",
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="vision", model_name="digits",
                                       version=3), out)
     return result, run_dir, out
 
@@ -366,7 +376,7 @@ def test_export_int8_is_at_least_35x_smaller_on_a_cnn_over_100k_params(tmp_path)
     rng = np.random.default_rng(0)
     np.savez(tmp_path / "run" / "validation.npz", x=rng.random((64, 16, 16, 1), np.float32),
              y=rng.integers(0, 10, 64))
-    result = export.run(export.Params(model_dir=str(tmp_path / "run"), source_skill="vision",
+    result = export.run(export.Params(source_job_id=1, model_dir=str(tmp_path / "run"), source_skill="vision",
                                       formats=["tflite"], tflite_variants=["float32", "int8"]), tmp_path / "out")
     assert result.metrics["int8_size_ratio"] >= 3.5
 
@@ -380,7 +390,7 @@ def sentiment(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("sentiment_run")
     skill.run(skill.Params(epochs=8), run_dir)
     out = tmp_path_factory.mktemp("sentiment_export")
-    result = export.run(export.Params(model_dir=str(run_dir), source_skill="sentiment"), out)
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="sentiment"), out)
     return result, run_dir, out
 
 
@@ -420,7 +430,7 @@ def test_export_transfer_model_reaches_tfjs_as_plain_layers_and_predicts_like_ke
     run_dir = tmp_path / "run"
     transfer.run(transfer.Params(epochs=2), run_dir)
     out = tmp_path / "export"
-    result = export.run(export.Params(model_dir=str(run_dir), source_skill="transfer",
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="transfer",
                                       formats=["tfjs", "tflite"], tflite_variants=["float32"]), out)
     assert result.extras["failed"] == []
     x, _ = validation(run_dir)

@@ -29,7 +29,7 @@ def test_tokenize_and_classify_params_refuse_empty_or_over_500_characters(text):
     with pytest.raises(ValidationError):
         sentiment.TokenizeParams(text=text)
     with pytest.raises(ValidationError):
-        sentiment.ClassifyParams(model_dir="/tmp/run", text=text)
+        sentiment.ClassifyParams(source_job_id=1, text=text)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def test_classify_with_bilstm_reads_negation_and_but(runs, text, label):
 
 @pytest.mark.slow
 def test_run_classify_summarises_the_label_and_unknown_words(runs, tmp_path):
-    params = sentiment.ClassifyParams(model_dir=str(runs["bilstm"]["out"]),
+    params = sentiment.ClassifyParams(source_job_id=1, model_dir=runs["bilstm"]["out"],
                                       text="The popcorn was awful and stale")
     result = sentiment.run_classify(params, tmp_path)
     assert result.extras["label"] == "negative" and "negative" in result.summary
@@ -159,7 +159,7 @@ def test_run_classify_summarises_the_label_and_unknown_words(runs, tmp_path):
 
 def test_classify_without_a_trained_model_fails_with_advice(tmp_path):
     with pytest.raises(SkillError, match="Train one first"):
-        sentiment.run_classify(sentiment.ClassifyParams(model_dir=str(tmp_path), text="good"), tmp_path)
+        sentiment.run_classify(sentiment.ClassifyParams(source_job_id=1, model_dir=tmp_path, text="good"), tmp_path)
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ def served(tmp_path):
     """A digits CNN exported to TF.js, its folder served on a free local port."""
     run_dir, out = tmp_path / "run", tmp_path / "export"
     vision.run(vision.Params(model="cnn", epochs=3), run_dir)
-    export.run(export.Params(model_dir=str(run_dir), source_skill="vision", formats=["tfjs"],
+    export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="vision", formats=["tfjs"],
                              tflite_variants=["float32"]), out)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out / "tfjs"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -1,0 +1,69 @@
+"""The one path from chat and lessons to the worker: queue a job, describe it, pick a source run.
+
+Actions and lesson turns both call these, so a job is validated, stored and announced the same
+way whoever asks for it. Nothing here knows Rasa: callers turn the returned payloads into
+messages on their channel.
+"""
+
+from sqlalchemy.orm import Session
+
+from db import repository as repo
+from db.models import Job, JobStatus, Learner
+from skills import registry
+from skills.base import FromRun
+from tutor.payloads import JobCard
+
+
+class NotYourJob(Exception):
+    """The learner named a job of another learner's."""
+
+    def __init__(self, job_id: int):
+        super().__init__(f"job #{job_id} belongs to another learner")
+        self.job_id = job_id
+
+
+def enqueue(session: Session, learner: Learner, conversation_id: str, skill: str,
+            params: dict) -> Job:
+    """Validate `params` against the skill's own Params and store a queued job.
+
+    Raises pydantic.ValidationError for out-of-bounds settings (callers explain the bounds) and
+    KeyError for an unknown skill. The stored params are the validated ones, so the worker runs
+    exactly what the learner was promised.
+    """
+    spec = registry.get(skill)
+    validated = spec.params.model_validate(params)
+    return repo.create_job(session, learner, conversation_id, skill, validated.model_dump(mode="json"))
+
+
+def job_card(job: Job) -> JobCard:
+    """The payload that opens a progress bar for a job just queued."""
+    return JobCard(job_id=job.id, skill=job.skill)
+
+
+def source_run(session: Session, learner: Learner, job_id: int | None = None,
+               skills: tuple[str, ...] | list[str] = ()) -> Job | None:
+    """The learner's finished training to export or ask: job `job_id`, else their newest run of
+    one of `skills` (any trained model when empty). None when there is none; NotYourJob when
+    `job_id` is another learner's."""
+    if job_id is not None:
+        job = repo.get_job(session, job_id)
+        if job is not None and job.learner_id != learner.id:
+            raise NotYourJob(job_id)
+        return job if job is not None and job.status is JobStatus.succeeded else None
+    trainers = registry.trainers()
+    for job in repo.finished_jobs(session, learner, limit=50):
+        if job.skill in trainers and (not skills or job.skill in skills):
+            return job
+    return None
+
+
+def resolve_source(session: Session, job: Job, params: object, job_dir) -> None:
+    """Fill in a FromRun job's source folder, for the worker. The source must be a finished run
+    of the same learner: a job can never read another learner's files, whatever its params say."""
+    if not isinstance(params, FromRun):
+        return
+    source = repo.get_job(session, params.source_job_id)
+    if source is None or source.learner_id != job.learner_id or source.status is not JobStatus.succeeded:
+        params.model_dir = None  # the skill then tells the learner to train first
+        return
+    params.model_dir = job_dir(source.public_id)
