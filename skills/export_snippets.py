@@ -3,11 +3,29 @@ script, an Android Kotlin sketch and a self-contained TF.js web page.
 
 Each snippet carries one REAL validation row of the exported model, so it runs (or curls) as
 written and prints a prediction the learner can compare with the chat's numbers.
+
+The texts are files in skills/templates/, filled in with string.Template ($name placeholders, a
+literal $ written $$); this module only computes what goes into them.
 """
 
 import json
+from functools import cache
+from pathlib import Path
+from string import Template
 
 import numpy as np
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def _template_text(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def render(name: str, **values) -> str:
+    """A template filled in; a placeholder without a value raises KeyError (no silent gaps)."""
+    return Template(_template_text(name)).substitute({key: str(value) for key, value in values.items()})
 
 
 def _literal(values: np.ndarray) -> str:
@@ -35,45 +53,8 @@ def litert_script(tflite_file: str, example: np.ndarray, label: str, describe: s
     """
     dtype = "np.int32" if np.issubdtype(np.asarray(example).dtype, np.integer) else "np.float32"
     shape = tuple(int(d) for d in np.asarray(example).shape)
-    return f'''"""Predict with {tflite_file} using LiteRT (ai_edge_litert), as an app or server would.
-
-pip install ai-edge-litert numpy   # then: python predict_litert.py
-"""
-from pathlib import Path
-
-import numpy as np
-from ai_edge_litert.interpreter import Interpreter
-
-MODEL = Path(__file__).resolve().parent / "{tflite_file}"
-# One real validation row (expected answer: {label}), in the model's input shape {list(shape)}.
-EXAMPLE = np.array([{_literal(example)}], dtype={dtype}).reshape({shape!r})
-
-
-def predict(row):
-    interpreter = Interpreter(model_path=str(MODEL))
-    interpreter.allocate_tensors()
-    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
-    x = row[None]  # add the batch dimension
-    scale, zero_point = inp["quantization"]
-    if inp["dtype"] in (np.int8, np.uint8) and scale:  # a full-integer model: quantize the input
-        x = np.round(x / scale + zero_point)
-    interpreter.set_tensor(inp["index"], x.astype(inp["dtype"]))
-    interpreter.invoke()
-    y = interpreter.get_tensor(out["index"])[0]
-    scale, zero_point = out["quantization"]
-    if out["dtype"] in (np.int8, np.uint8) and scale:  # and dequantize its output
-        y = (y.astype(np.float32) - zero_point) * scale
-    return y.astype(np.float32)
-
-
-def describe(output):
-{describe}
-
-
-output = predict(EXAMPLE)
-print("output:", [round(float(v), 4) for v in output])
-print("prediction:", describe(output))
-'''
+    return render("predict_litert.py.txt", tflite_file=tflite_file, label=label, shape_list=list(shape),
+                  values=_literal(example), dtype=dtype, shape=repr(shape), describe_body=describe)
 
 
 def describe_source(task: str, class_names: list[str] | None) -> str:
@@ -97,25 +78,8 @@ def describe_source(task: str, class_names: list[str] | None) -> str:
 def serving_script(model_name: str, version: int, archive: str, example: np.ndarray, label: str) -> str:
     """serving.sh: unpack the SavedModel, start TF Serving in Docker, ask it for one prediction."""
     body = json.dumps({"instances": "__ROW__"}).replace('"__ROW__"', f"[{_nested_json(example)}]")
-    return f"""#!/bin/sh
-# Serve {model_name} (version {version}) with TensorFlow Serving and ask it for one prediction.
-# Needs Docker. Run from the folder that holds {archive}.
-set -e
-tar xzf {archive}   # -> {model_name}/{version}/saved_model.pb + variables/
-
-# Start the server in the background (book chapter 19's command; add --rm to clean up after).
-docker run -p 8501:8501 --mount type=bind,source=$(pwd)/{model_name},target=/models/{model_name} -e MODEL_NAME={model_name} -t tensorflow/serving &
-sleep 10   # give the server a moment to load the model
-
-# One real validation row (expected answer: {label}); the reply is {{"predictions": [[...]]}}.
-curl -d '{body}' \\
-  -X POST http://localhost:8501/v1/models/{model_name}:predict
-
-# Model status and signature:
-#   curl http://localhost:8501/v1/models/{model_name}
-#   curl http://localhost:8501/v1/models/{model_name}/metadata
-# Stop it: kill %1   (or docker stop <container id> from docker ps)
-"""
+    return render("serving.sh", model_name=model_name, version=version, archive=archive, label=label,
+                  body=body)
 
 
 # ---- Android (Kotlin) --------------------------------------------------------------------------
@@ -153,50 +117,10 @@ def kotlin_activity(tflite_file: str, example: np.ndarray, label: str, output_si
     else:
         answer = ("val best = output[0].indices.maxByOrNull { output[0][it] } ?: 0\n"
                   '        val answer = "class $best"')
-    extra = f"\n// {note}" if note else ""
-    return f"""// MainActivity.kt: run {tflite_file} on Android with TensorFlow Lite (book chapter 13).
-// app/build.gradle: implementation("org.tensorflow:tensorflow-lite:2.16.1")
-// Copy {tflite_file} to app/src/main/assets/ (and keep it uncompressed: androidResources {{ noCompress += "tflite" }}).{extra}
-package com.example.tutor
-
-import android.os.Bundle
-import android.util.Log
-import androidx.appcompat.app.AppCompatActivity
-import org.tensorflow.lite.Interpreter
-import java.io.FileInputStream
-import java.nio.MappedByteBuffer
-import java.nio.channels.FileChannel
-
-class MainActivity : AppCompatActivity() {{
-    private lateinit var tflite: Interpreter
-
-    override fun onCreate(savedInstanceState: Bundle?) {{
-        super.onCreate(savedInstanceState)
-        tflite = Interpreter(loadModelFile("{tflite_file}"))
-
-        // One real validation row (expected answer: {label}), input shape {shape}.
-        val example = {values}
-        val input = {_kotlin_array(shape, integer, "example")}
-        val output = Array(1) {{ FloatArray({output_size}) }}
-        tflite.run(input, output)
-
-        {answer}
-        Log.i("Tutor", "prediction: $answer")
-    }}
-
-    override fun onDestroy() {{
-        tflite.close()
-        super.onDestroy()
-    }}
-
-    private fun loadModelFile(name: String): MappedByteBuffer {{
-        val file = assets.openFd(name)
-        FileInputStream(file.fileDescriptor).channel.use {{ channel ->
-            return channel.map(FileChannel.MapMode.READ_ONLY, file.startOffset, file.declaredLength)
-        }}
-    }}
-}}
-"""
+    return render("MainActivity.kt", tflite_file=tflite_file, note_line=f"\n// {note}" if note else "",
+                  label=label, shape=shape, example_array=values,
+                  input_array=_kotlin_array(shape, integer, "example"), output_size=output_size,
+                  answer_code=answer)
 
 
 # ---- TF.js web page ----------------------------------------------------------------------------
@@ -206,250 +130,22 @@ def _json_for_html(value) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
-# Pure functions (no DOM): a test can run them in Node and compare with Python's preprocessing.
-PAGE_LIBRARY = r"""
-var tutorLib = (function () {
-  function tokenize(text, config) {
-    // Like TextVectorization's default: lower-case, strip punctuation, split on whitespace.
-    var clean = String(text).toLowerCase().replace(new RegExp(config.stripRegex, "g"), "");
-    var index = config.wordIndex || (config.wordIndex = Object.create(null));
-    if (!config.wordIndexBuilt) {
-      config.vocabulary.forEach(function (word, i) { if (i > 0) index[word] = i; });
-      config.wordIndexBuilt = true;
-    }
-    var ids = clean.split(/\s+/).filter(function (w) { return w.length > 0; })
-      .map(function (w) { return w in index ? index[w] : 1; });   // 1 = "[UNK]"
-    var n = config.maxLength;
-    if (config.padding === "pre") {            // keep the LAST n words, zeros in front
-      ids = ids.slice(Math.max(0, ids.length - n));
-      while (ids.length < n) ids.unshift(0);
-    } else {                                   // keep the FIRST n words, zeros behind
-      ids = ids.slice(0, n);
-      while (ids.length < n) ids.push(0);
-    }
-    return ids;
-  }
-
-  function detokenize(ids, config) {
-    return ids.filter(function (i) { return i > 0; })
-      .map(function (i) { return config.vocabulary[i] || "[UNK]"; }).join(" ");
-  }
-
-  function pixelsToInput(gray, width, height, config) {
-    // gray: brightness 0..1 per pixel, row-major. Ink is bright (as in the training images);
-    // a light background (an uploaded photo of ink on paper) is inverted first. The ink's
-    // bounding box is centred in a square with a margin, then area-averaged to the model's size.
-    var shape = config.inputShape, outH = shape[0], outW = shape[1], channels = shape[2] || 1;
-    var mean = 0, i;
-    for (i = 0; i < gray.length; i++) mean += gray[i];
-    mean /= gray.length;
-    var ink = new Float32Array(gray.length);
-    for (i = 0; i < gray.length; i++) ink[i] = mean > 0.5 ? 1 - gray[i] : gray[i];
-    var x0 = width, y0 = height, x1 = -1, y1 = -1, x, y;
-    for (y = 0; y < height; y++) for (x = 0; x < width; x++) {
-      if (ink[y * width + x] > 0.2) {
-        if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-      }
-    }
-    var values = new Array(outH * outW * channels).fill(0);
-    if (x1 < 0) return values;                 // nothing drawn
-    var side = Math.max(x1 - x0 + 1, y1 - y0 + 1) * (1 + 2 * config.margin);
-    var cx = (x0 + x1 + 1) / 2, cy = (y0 + y1 + 1) / 2;
-    var sums = new Float32Array(outH * outW), counts = new Float32Array(outH * outW);
-    for (y = 0; y < height; y++) for (x = 0; x < width; x++) {
-      var u = Math.floor(((x + 0.5 - cx) / side + 0.5) * outW);
-      var v = Math.floor(((y + 0.5 - cy) / side + 0.5) * outH);
-      if (u < 0 || v < 0 || u >= outW || v >= outH) continue;
-      sums[v * outW + u] += ink[y * width + x];
-      counts[v * outW + u] += 1;
-    }
-    var cell = (side / outW) * (side / outH), peak = 0, k;
-    for (k = 0; k < sums.length; k++) { sums[k] = sums[k] / Math.max(cell, 1); peak = Math.max(peak, sums[k]); }
-    for (k = 0; k < sums.length; k++) {
-      var value = peak > 0 ? Math.min(1, sums[k] / peak) : 0;
-      for (var c = 0; c < channels; c++) values[k * channels + c] = value;
-    }
-    return values;
-  }
-
-  function parseNumbers(text) {
-    return String(text).split(/[\s,;]+/).filter(function (s) { return s.length > 0; }).map(Number);
-  }
-
-  function flatten(value) {
-    return Array.isArray(value) ? value.reduce(function (all, v) { return all.concat(flatten(v)); }, []) : [value];
-  }
-
-  function toInputValues(input, config) {
-    // What tutorPredict accepts: image -> numbers (flat or nested) in [0, 1]; tokens -> a
-    // sentence or an array of ids; window -> numbers or "1, 2, 3"; number -> a number.
-    var size = config.inputShape.reduce(function (a, b) { return a * b; }, 1), values;
-    if (config.kind === "tokens") values = typeof input === "string" ? tokenize(input, config) : flatten(input);
-    else if (typeof input === "string") values = parseNumbers(input);
-    else values = flatten(input).map(Number);
-    if (values.length !== size || values.some(function (v) { return !isFinite(v); })) {
-      throw new Error("expected " + size + " numbers for input shape [" + config.inputShape + "], got " + values.length);
-    }
-    return values;
-  }
-
-  function describe(output, config) {
-    var result = { output: output };
-    if (config.task === "regression") {
-      result.value = output[0];
-      result.text = (config.outputLabel || "prediction") + ": " + output[0].toFixed(4);
-    } else if (config.task === "binary") {
-      var names = config.classNames || ["0", "1"];
-      result.probability = output[0];
-      result.label = names[output[0] > 0.5 ? 1 : 0];
-      result.text = result.label + " (p = " + output[0].toFixed(3) + ")";
-    } else {
-      var order = output.map(function (p, i) { return i; })
-        .sort(function (a, b) { return output[b] - output[a]; }).slice(0, 3);
-      var label = function (i) { return config.classNames ? config.classNames[i] : String(i); };
-      result.label = label(order[0]);
-      result.probability = output[order[0]];
-      result.top = order.map(function (i) { return { label: label(i), probability: output[i] }; });
-      result.text = result.top.map(function (t) { return t.label + " " + (100 * t.probability).toFixed(1) + "%"; }).join(", ");
-    }
-    return result;
-  }
-
-  return { tokenize: tokenize, detokenize: detokenize, pixelsToInput: pixelsToInput,
-           parseNumbers: parseNumbers, toInputValues: toInputValues, describe: describe };
-})();
-"""
-
-PAGE_UI = r"""
-(function () {
-  var config = JSON.parse(document.getElementById("tutor-config").textContent);
-  var $ = function (id) { return document.getElementById(id); };
-  var model = null;
-  var status = $("status"), answer = $("answer");
-
-  async function predictValues(values) {
-    var x = tf.tensor(values, [1].concat(config.inputShape), config.dtype);
-    var y = model.predict(x);
-    var output = Array.from(await y.data());
-    x.dispose(); y.dispose();
-    return tutorLib.describe(output, config);
-  }
-
-  window.tutorPredict = async function (input) {
-    if (!model) throw new Error("the model is still loading");
-    var result = await predictValues(tutorLib.toInputValues(input, config));
-    answer.textContent = result.text;
-    return result;
-  };
-
-  // ---- image input: draw with mouse/touch, or upload a picture -----------------------------
-  function setUpImage() {
-    var canvas = $("pad"), ctx = canvas.getContext("2d"), drawing = false;
-    var clear = function () { ctx.fillStyle = "#000"; ctx.fillRect(0, 0, canvas.width, canvas.height); };
-    clear();
-    ctx.strokeStyle = "#fff"; ctx.lineWidth = canvas.width / 11; ctx.lineCap = "round"; ctx.lineJoin = "round";
-    var point = function (e) { var r = canvas.getBoundingClientRect();
-      return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]; };
-    canvas.addEventListener("pointerdown", function (e) { drawing = true; canvas.setPointerCapture(e.pointerId);
-      var p = point(e); ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(p[0] + 0.1, p[1]); ctx.stroke(); });
-    canvas.addEventListener("pointermove", function (e) { if (!drawing) return;
-      var p = point(e); ctx.lineTo(p[0], p[1]); ctx.stroke(); });
-    var finish = function () { if (drawing) { drawing = false; predictCanvas(); } };
-    canvas.addEventListener("pointerup", finish);
-    canvas.addEventListener("pointercancel", finish);
-    $("clear").addEventListener("click", function () { clear(); answer.textContent = ""; });
-    $("upload").addEventListener("change", function (e) {
-      var file = e.target.files[0]; if (!file) return;
-      var img = new Image();
-      img.onload = function () {
-        clear();
-        var s = Math.min(canvas.width / img.width, canvas.height / img.height);
-        ctx.drawImage(img, (canvas.width - img.width * s) / 2, (canvas.height - img.height * s) / 2, img.width * s, img.height * s);
-        URL.revokeObjectURL(img.src); predictCanvas();
-      };
-      img.src = URL.createObjectURL(file);
-    });
-    async function predictCanvas() {
-      var data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      var gray = new Float32Array(canvas.width * canvas.height);
-      for (var i = 0; i < gray.length; i++) gray[i] = (data[4 * i] + data[4 * i + 1] + data[4 * i + 2]) / 765;
-      var values = tutorLib.pixelsToInput(gray, canvas.width, canvas.height, config);
-      showPreview(values);
-      await window.tutorPredict(values);
-    }
-    function showPreview(values) {
-      var preview = $("preview"), h = config.inputShape[0], w = config.inputShape[1], c = config.inputShape[2] || 1;
-      preview.width = w; preview.height = h;
-      var pctx = preview.getContext("2d"), image = pctx.createImageData(w, h);
-      for (var k = 0; k < w * h; k++) { var v = Math.round(255 * values[k * c]);
-        image.data[4 * k] = image.data[4 * k + 1] = image.data[4 * k + 2] = v; image.data[4 * k + 3] = 255; }
-      pctx.putImageData(image, 0, 0);
-    }
-    showPreview(config.example.flat ? config.example.flat(Infinity) : config.example);
-  }
-
-  function setUpText() {
-    var field = $("text");
-    field.value = config.kind === "tokens" ? tutorLib.detokenize(config.example.flat(), config)
-      : config.example.flat(Infinity).join(", ");
-    $("go").addEventListener("click", function () {
-      window.tutorPredict(field.value).catch(function (err) { answer.textContent = err.message; });
-    });
-  }
-
-  (config.kind === "image" ? setUpImage : setUpText)();
-  tf.loadLayersModel("./model.json").then(async function (loaded) {
-    model = loaded;
-    await predictValues(config.example.flat(Infinity));   // warm up: the first predict compiles
-    status.textContent = "Model loaded (" + config.title + ").";
-    document.body.dataset.ready = "1";
-  }).catch(function (err) {
-    status.textContent = "Could not load ./model.json: " + err.message +
-      ". Serve this folder over http (python -m http.server) instead of opening the file directly.";
-    document.body.dataset.error = err.message;
-  });
-})();
-"""
-
-
 def tfjs_page(config: dict) -> str:
     """index.html for the tfjs/ folder: loads ./tf.min.js and ./model.json (no CDN) and predicts
     from a drawing/upload (image models) or a text field (words, numbers)."""
-    title = config["title"]
+    shape = config["inputShape"]
     if config["kind"] == "image":
-        controls = f"""<p>Draw a {config.get('drawWhat', 'digit')} with the mouse or a finger, or upload a picture.</p>
-<canvas id="pad" width="224" height="224" style="touch-action:none;border:1px solid #888;cursor:crosshair"></canvas>
-<div><button id="clear">Clear</button> <input id="upload" type="file" accept="image/*"></div>
-<p>What the model sees ({config['inputShape'][0]}x{config['inputShape'][1]}):
-<canvas id="preview" width="{config['inputShape'][1]}" height="{config['inputShape'][0]}"
- style="width:64px;height:64px;image-rendering:pixelated;border:1px solid #888;vertical-align:middle"></canvas></p>"""
+        controls = render("tfjs_controls_image.html", draw_what=config.get("drawWhat", "digit"),
+                          height=shape[0], width=shape[1])
     else:
         prompt = {"tokens": "Type a sentence:",
-                  "window": f"The last {config['inputShape'][0]} values of the series, comma-separated:",
+                  "window": f"The last {shape[0]} values of the series, comma-separated:",
                   "number": "x ="}[config["kind"]]
         field = ('<textarea id="text" rows="3" cols="60"></textarea>' if config["kind"] != "number"
                  else '<input id="text" type="number" step="any">')
-        controls = f"<p><label>{prompt}<br>{field}</label></p>\n<button id=\"go\">Predict</button>"
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}}
-#answer{{font-size:1.4em;font-weight:bold;min-height:1.5em}}</style>
-</head>
-<body>
-<h1>{title}</h1>
-<p id="status">Loading the model...</p>
-{controls}
-<p id="answer"></p>
-<p><small>Runs entirely in your browser with TensorFlow.js (tf.min.js beside this page). Serve the
-folder over http, e.g. <code>python -m http.server</code>, then open http://localhost:8000/.</small></p>
-<script id="tutor-config" type="application/json">{_json_for_html(config)}</script>
-<script src="./tf.min.js"></script>
-<script id="tutor-lib">{PAGE_LIBRARY}</script>
-<script>{PAGE_UI}</script>
-</body>
-</html>
-"""
+        controls = render("tfjs_controls_text.html", prompt=prompt, field=field)
+    # The page library's pure functions (no DOM) stay a script of their own, so a test can run
+    # them in Node and compare them with Python's preprocessing.
+    return render("tfjs_index.html", title=config["title"], controls=controls.removesuffix("\n"),
+                  config_json=_json_for_html(config), page_library=_template_text("tfjs_page_lib.js"),
+                  page_ui=_template_text("tfjs_page_ui.js"))
