@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import runtime
 from db import repository as repo
 from faq.knowledge import Entry
+from tutor.payloads import FaqMeta, as_json_message
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,9 @@ def render(entry: Entry) -> str:
 def reply(dispatcher: CollectingDispatcher, entry: Entry, score: float | None) -> None:
     buttons = [{"title": entry.offer.capitalize(), "payload": entry.offer}] if entry.offer else []
     dispatcher.utter_message(text=render(entry), buttons=buttons)
-    dispatcher.utter_message(json_message={"data": {
-        "type": "faq", "faq_id": entry.id, "kind": entry.kind, "topic": entry.topic,
-        "score": None if score is None else round(score, 4)}})
+    dispatcher.utter_message(json_message=as_json_message(FaqMeta(
+        faq_id=entry.id, kind=entry.kind, topic=entry.topic,
+        score=None if score is None else round(score, 4))))
 
 
 class ActionAnswerQuestion(Action):

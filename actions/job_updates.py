@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import runtime
 from db import repository as repo
 from db.models import Job, JobStatus
+from tutor.payloads import JobProgress, JobResult, as_json_message
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,8 @@ class ActionJobProgress(Action):
                 f"Job #{job.id} is running: {job.progress_note or 'working'} ({percent}%).")
         dispatcher.utter_message(
             text=text,
-            json_message={"data": {"type": "progress", "job_id": job.id, "skill": job.skill,
-                                   "progress": job.progress, "note": job.progress_note}},
+            json_message=as_json_message(JobProgress(job_id=job.id, skill=job.skill,
+                                                     progress=job.progress, note=job.progress_note)),
         )
         return []
 
@@ -135,23 +136,20 @@ class ActionJobResult(Action):
             dispatcher.utter_message(text=result_text(job))
             for plot in (a["url"] for a in result.get("artifacts", []) if a["kind"] == "plot"):
                 dispatcher.utter_message(image=plot)
-            dispatcher.utter_message(json_message={"data": {
+            dispatcher.utter_message(json_message=as_json_message(JobResult.model_validate({
                 **result,  # skill extras (generated text, tables) and the summary
-                "type": "result", "job_id": job.id, "status": job.status.value,
-                "skill": result.get("skill"), "metrics": result.get("metrics", {}),
-                "artifacts": result.get("artifacts", []),
-            }})
+                "type": "result", "job_id": job.id, "status": job.status.value})))
         elif job.status is JobStatus.cancelled:
             dispatcher.utter_message(
                 text=f"Job #{job.id} was stopped. {job.error}",
-                json_message={"data": {"type": "result", "job_id": job.id, "status": "cancelled",
-                                       "skill": job.skill, "error": job.error}},
+                json_message=as_json_message(JobResult(job_id=job.id, status="cancelled",
+                                                       skill=job.skill, error=job.error)),
             )
         elif job.status is JobStatus.failed:
             dispatcher.utter_message(
                 text=f"Job #{job.id} didn't finish. {job.error}",
-                json_message={"data": {"type": "result", "job_id": job.id, "status": "failed",
-                                       "skill": job.skill, "error": job.error}},
+                json_message=as_json_message(JobResult(job_id=job.id, status="failed",
+                                                       skill=job.skill, error=job.error)),
             )
 
 

@@ -13,6 +13,7 @@ from actions.queueing import learner_of
 from db import repository as repo
 from db.models import Job
 from skills import registry
+from tutor.payloads import JobsCancelled, ModelItem, ModelList, as_json_message
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class ActionCancelJob(Action):
         dispatcher.utter_message(
             text=f"Cancelled job{'s' if len(ids) > 1 else ''} {names}. Nothing more will arrive "
                  "from it. Ask me to train again whenever you like.",
-            json_message={"data": {"type": "cancelled", "job_ids": ids}})
+            json_message=as_json_message(JobsCancelled(job_ids=ids)))
         return []
 
 
@@ -81,12 +82,12 @@ class ActionShowModels(Action):
                 jobs = repo.finished_jobs(session, learner, limit=20)
                 active = repo.active_jobs(session, learner)
                 session.commit()
-                items = [{
-                    "job_id": job.id, "skill": job.skill, "title": _title(job),
-                    "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-                    "metrics": (job.result or {}).get("metrics", {}),
-                    "artifacts": (job.result or {}).get("artifacts", []),
-                } for job in jobs]
+                items = [ModelItem(
+                    job_id=job.id, skill=job.skill, title=_title(job),
+                    finished_at=job.finished_at.isoformat() if job.finished_at else None,
+                    metrics=(job.result or {}).get("metrics", {}),
+                    artifacts=(job.result or {}).get("artifacts", []),
+                ) for job in jobs]
                 lines = [headline(job) for job in jobs]
                 running = [f"#{job.id} {_title(job)} ({job.status.value})" for job in active]
         except SQLAlchemyError:
@@ -103,5 +104,5 @@ class ActionShowModels(Action):
         if running:
             text.append("Still in progress: " + ", ".join(running) + ".")
         dispatcher.utter_message(text="\n".join(text),
-                                 json_message={"data": {"type": "models", "items": items}})
+                                 json_message=as_json_message(ModelList(items=items)))
         return []

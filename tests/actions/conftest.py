@@ -21,9 +21,22 @@ def tracker_for(text: str, sender: str = "learner-1", intent: str = "train_neuro
     return Tracker(sender, {}, message, events, False, None, {}, "action_listen")
 
 
+class ContractDispatcher(CollectingDispatcher):
+    """A CollectingDispatcher that fails the test when an action sends a custom payload outside
+    the chat payload contract (tutor/payloads.py), so every action test checks its producers."""
+
+    def utter_message(self, *args, json_message=None, **kwargs):
+        if json_message is not None:
+            from tutor.payloads import parse
+
+            assert set(json_message) == {"data"}, "custom payloads travel as {'data': payload}"
+            parse(json_message["data"])
+        super().utter_message(*args, json_message=json_message, **kwargs)
+
+
 @pytest.fixture
 def dispatcher():
-    return CollectingDispatcher()
+    return ContractDispatcher()
 
 
 def texts(dispatcher: CollectingDispatcher) -> str:

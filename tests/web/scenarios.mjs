@@ -95,6 +95,39 @@ function watchProgress() {
 }
 
 const scenarios = {
+  /** The contract fixtures (tests/fixtures/payloads), rendered by the real widget: they are put in
+   *  the stored transcript, so a reload renders each one exactly as a live message. */
+  async payloads(browser) {
+    const context = await browser.newContext(DESKTOP);
+    const errors = [];
+    const records = opts.payloads.map((msg) => ({ kind: "bot", msg }));
+    await context.addInitScript((stored) => {
+      if (!window.sessionStorage.getItem("seeded")) {
+        window.localStorage.setItem("tutor-history", JSON.stringify(stored));
+        window.sessionStorage.setItem("seeded", "1");
+      }
+    }, records);
+    const page = await context.newPage();
+    page.on("pageerror", (err) => errors.push(err.message));
+    await page.goto(opts.url);
+    await ready(page);
+    await shot(page, "payloads.png");
+    const texts = (selector) => page.locator(selector).allTextContents();
+    const found = {
+      errors,
+      jobTitles: await texts("#log .job-title"),
+      jobStatuses: await texts("#log .job-status"),
+      resultTitles: await texts("#log .result-title"),
+      metricRows: await page.locator("#log table.metrics tr").count(),
+      comparisonRows: await page.locator("#log table.comparison tbody tr").count(),
+      downloads: await page.locator("#log a.download-card").evaluateAll((links) => links.map((a) => a.href)),
+      generated: await texts("#log blockquote.generated"),
+      modelTitles: await texts("#log .model-title"),
+      lessonChip: await page.locator("#lesson-status").evaluate((chip) => (chip.hidden ? null : chip.textContent)),
+    };
+    await context.close();
+    return found;
+  },
   /** The page an export bundles (tfjs/index.html): it loads the model and predicts `opts.input`. */
   async exportPage(browser) {
     const context = await browser.newContext(DESKTOP);
