@@ -7,6 +7,7 @@ tf_keras (Keras 2), not Keras 3: the TF.js layers format only loads Keras 2 JSON
 import os
 import warnings
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -50,7 +51,10 @@ def to_tfjs(model, folder: Path) -> tuple[Path, list[Path]]:
 
 # ---- TFLite variants (book ch. 12: post-training quantization) ------------------------------
 
-TFLITE_VARIANTS = ("float32", "dynamic", "float16", "int8")
+# The one place the variant names are written: export Params validate with the Literal, and the
+# chat's words for them (actions/export_model.py) are checked against the tuple.
+TFLiteVariant = Literal["float32", "dynamic", "float16", "int8"]
+TFLITE_VARIANTS: tuple[TFLiteVariant, ...] = get_args(TFLiteVariant)
 REPRESENTATIVE_ROWS = 200  # enough for stable int8 ranges, few enough to convert in seconds
 
 
