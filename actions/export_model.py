@@ -16,12 +16,15 @@ from actions.queueing import learner_of, queue
 from actions.refusals import explain
 from jobs import service
 from skills import registry
+from skills.converters import TFLITE_VARIANTS
 
 FORMATS = {"tflite": r"tf\s?lite|lite\s?rt|android|mobile|phone|ios",
            "tfjs": r"tf\.?js|tensorflow\.?js|javascript|browser|web",
            "serving": r"serving|server|docker|rest api|saved\s?model"}
 VARIANTS = {"int8": r"int8|integer|full[- ]integer", "float16": r"float16|fp16|half",
             "dynamic": r"dynamic(?:[- ]range)?", "float32": r"float32|fp32|unquantized"}
+# Chat words for exactly the variants the converters make (the names live in skills.converters).
+assert set(VARIANTS) == set(TFLITE_VARIANTS), f"VARIANTS needs a pattern for each of {TFLITE_VARIANTS}"
 SKILL_WORDS = {"vision": r"vision|cnn|digits?|image", "transfer": r"transfer",
                "sentiment": r"sentiment", "textgen": r"text ?gen\w*|lstm|song|lyrics",
                "timeseries": r"time[- ]?series|forecast\w*", "hello_neuron": r"neuron|hello"}

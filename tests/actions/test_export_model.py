@@ -1,8 +1,9 @@
 """'export my model': the learner's own latest (or named) model becomes an export job."""
 
-from actions.export_model import ActionExportModel
+from actions.export_model import VARIANTS, ActionExportModel, requested
 from db import repository as repo
 from db.models import JobStatus
+from skills.converters import TFLITE_VARIANTS
 from tests.actions.conftest import texts, tracker_for
 
 
@@ -60,3 +61,9 @@ def test_export_refuses_another_learners_model(action_db, dispatcher):
     assert f"Job #{other_id} isn't yours" in texts(dispatcher)
     with action_db() as s:
         assert repo.count_jobs(s) == 1
+
+
+def test_export_has_chat_words_for_exactly_the_tflite_variants_the_converters_make():
+    assert set(VARIANTS) == set(TFLITE_VARIANTS)
+    for variant in TFLITE_VARIANTS:
+        assert requested(f"export it as {variant} please", VARIANTS) == [variant]
