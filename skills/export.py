@@ -32,7 +32,6 @@ from skills.export_load import Source, load_source
 from skills.export_score import kb, metrics_of, recommend, score, table_of, tolerance
 
 NAME = "export"
-CUSTOM_OBJECTS: dict = {}
 
 Format = Literal["tflite", "tfjs", "serving"]
 FORMATS: tuple[Format, ...] = ("tflite", "tfjs", "serving")

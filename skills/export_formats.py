@@ -20,7 +20,10 @@ from skills.export_load import Source
 from skills.export_score import tflite_row
 
 ROOT = Path(__file__).resolve().parent.parent
-TFJS_SCRIPT = ROOT / "web" / "node_modules" / "@tensorflow" / "tfjs" / "dist" / "tf.min.js"
+# The one place the TF.js page's tf.min.js is read from. The web build (`npm run build`: `make web`
+# for make run/test, the Dockerfile's node stage for the image) copies it here from
+# @tensorflow/tfjs; tests/tutor/test_compose.py checks the image puts it at this path.
+TFJS_SCRIPT = ROOT / "web" / "dist" / "tfjs" / "tf.min.js"
 # Android reads and writes float (or int id) arrays: the sketch takes the first of these with
 # float input (a full-integer int8 file only when nothing else was made).
 ANDROID_VARIANT_ORDER = ("float16", "dynamic", "float32", "int8")
@@ -92,16 +95,13 @@ def page_config(source: Source) -> dict:
     from skills import text_data
 
     shape = [int(d) for d in source.model.input_shape[1:]]
-    titles = {"hello_neuron": "Hello neuron: y for any x", "vision": "Which digit is it?",
-              "transfer": "Which digit (5-9) is it?", "sentiment": "Is this sentence positive or negative?",
-              "textgen": "Which word comes next?", "timeseries": "Forecast the next value"}
     config = {
-        "title": titles[source.skill], "sourceSkill": source.skill, "kind": source.kind,
+        "title": source.spec.page_title, "sourceSkill": source.skill, "kind": source.kind,
         "task": source.task, "inputShape": shape,
         "dtype": "int32" if np.issubdtype(source.x.dtype, np.integer) else "float32",
         "classNames": source.class_names,
         "example": source.x[0].tolist(),
-        "outputLabel": {"hello_neuron": "y", "timeseries": "next value"}.get(source.skill),
+        "outputLabel": source.spec.output_label,
     }
     if source.kind == "image":
         config.update(margin=0.0, drawWhat="digit" if shape[:2] != [28, 28] else "piece of clothing")
@@ -113,14 +113,14 @@ def page_config(source: Source) -> dict:
         config.update(vocabulary=source.vocabulary, stripRegex=text_data.STRIP_REGEX, maxLength=shape[0],
                       # sentiment pads/truncates like TextVectorization (keep the first words);
                       # textgen pads in front and keeps the last words (the context).
-                      padding="pre" if source.skill == "textgen" else "post")
+                      padding=source.spec.padding)
     return config
 
 
 def write_tfjs(source: Source, out_dir: Path) -> ArtifactFile:
     """tfjs/: model.json and its shards, index.html and a copy of tf.min.js (no CDN)."""
     if not TFJS_SCRIPT.is_file():
-        raise SkillError(f"{TFJS_SCRIPT} is missing (run `npm install` in web/), so the page has no TF.js to load.")
+        raise SkillError(f"No TF.js page: {TFJS_SCRIPT} is missing (the web build copies it there; run `make web`).")
     if any(type(layer).__name__ == "KerasLayer" for layer in source.model.layers):
         raise SkillError("TF.js layers models cannot hold a TF Hub KerasLayer; use the TFLite or "
                          "TF Serving export of this model.")

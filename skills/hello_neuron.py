@@ -19,7 +19,6 @@ from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillRe
 from skills.training import keras
 
 NAME = "hello_neuron"
-CUSTOM_OBJECTS: dict = {}
 MAX_POINTS = 100
 MAX_ABS_VALUE = 1000.0
 DEFAULT_XS = (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0)

@@ -23,7 +23,6 @@ from skills.base import (ArtifactFile, ExportSpec, FromRun, Progress, SkillError
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "sentiment"
-CUSTOM_OBJECTS: dict = {}
 DEFAULT_VOCAB_SIZE = 1000
 DEFAULT_MAX_LENGTH = 20
 SUBWORD_VOCAB_SIZE = 500
@@ -244,7 +243,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
 @lru_cache(maxsize=4)
 def _load_classifier(model_path: str, mtime: float):
     """A finished run's model and tokenizer, cached while the file is unchanged."""
-    model = keras().models.load_model(model_path, custom_objects=CUSTOM_OBJECTS)
+    model = keras().models.load_model(model_path, custom_objects=SPEC.custom_objects())
     vocabulary = text_data.load_vocabulary(Path(model_path).parent / "vocab.txt")
     return model, text_data.vectorizer_from_vocabulary(vocabulary, int(model.input_shape[1]))
 

@@ -22,7 +22,6 @@ from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillRe
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "textgen"
-CUSTOM_OBJECTS: dict = {}
 BATCH_SIZE = 128
 LEARNING_RATE = 0.01  # the book's Adam setting for this model
 MAX_VALIDATION_ROWS = 500

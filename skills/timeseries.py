@@ -30,7 +30,6 @@ from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillRe
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "timeseries"
-CUSTOM_OBJECTS: dict = {}
 
 ModelName = Literal["dense", "conv1d", "lstm"]
 MODEL_NAMES: tuple[ModelName, ...] = ("dense", "conv1d", "lstm")

@@ -12,7 +12,7 @@ Online users may pass a tfhub.dev or kaggle.com URL instead; their 8x8 digits ar
 and copied to three channels to suit an ImageNet feature vector.
 
 Saving: a .keras file stores a KerasLayer as its handle plus its weights. The weights load from
-the file, but the handle must resolve to a SavedModel of the same shape. CUSTOM_OBJECTS maps
+the file, but the handle must resolve to a SavedModel of the same shape. SPEC.custom_objects() maps
 "KerasLayer" to a subclass that, when a saved local handle no longer exists (other machine,
 cleaned folder), points it at this machine's module, building it if needed; `load_model(path)`
 wraps that.
@@ -184,16 +184,9 @@ def _keras_layer_class():
     return KerasLayer
 
 
-def __getattr__(name):
-    """CUSTOM_OBJECTS is made on first use: importing tensorflow_hub is too slow for import time."""
-    if name == "CUSTOM_OBJECTS":
-        return {"KerasLayer": _keras_layer_class()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def load_model(path: Path):
     """Load a saved transfer model (model.keras) with its hub layer."""
-    return keras().models.load_model(path, custom_objects=__getattr__("CUSTOM_OBJECTS"))
+    return keras().models.load_model(path, custom_objects=SPEC.custom_objects())
 
 
 def plain_model(model):
@@ -403,5 +396,6 @@ SPEC = SkillSpec(
     export=ExportSpec(task="classification", input_kind="image", page_title="Which digit (5-9) is it?",
                       class_names=lambda model, vocabulary: [str(d) for d in NEW_DIGITS],
                       prepare_model=_exportable),
+    # made on call: importing tensorflow_hub is too slow for import time
     custom_objects=lambda: {"KerasLayer": _keras_layer_class()},
 )

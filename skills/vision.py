@@ -27,7 +27,6 @@ from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillRe
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "vision"
-CUSTOM_OBJECTS: dict = {}
 BATCH_SIZE = 32
 LEARNING_RATE = 1e-3
 MAX_VALIDATION_ROWS = 500

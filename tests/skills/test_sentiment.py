@@ -73,7 +73,7 @@ def test_sentiment_saved_model_loads_and_predicts_like_the_trained_one(runs, kin
     assert validation["x"].shape == (500, sentiment.DEFAULT_MAX_LENGTH)
     assert validation["x"].dtype == np.int32 and set(np.unique(validation["y"])) == {0.0, 1.0}
     loaded = keras().models.load_model(_artifact(run["result"], "model.keras").path,
-                                       custom_objects=sentiment.CUSTOM_OBJECTS)
+                                       custom_objects=sentiment.SPEC.custom_objects())
     expected = run["model"].predict(validation["x"], verbose=0)
     assert np.allclose(loaded.predict(validation["x"], verbose=0), expected, atol=1e-5)
     assert ((expected.ravel() > 0.5) == validation["y"]).mean() >= 0.80

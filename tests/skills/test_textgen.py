@@ -109,7 +109,7 @@ def test_textgen_saved_model_and_vocab_reproduce_the_generated_text(default_run)
     kinds = {a.path.name: a.kind for a in result.artifacts}
     assert kinds == {"model.keras": "model", "vocab.txt": "data", "validation.npz": "validation-data",
                      "training_curves.png": "plot"}
-    loaded = keras().models.load_model(out / "model.keras", custom_objects=textgen.CUSTOM_OBJECTS)
+    loaded = keras().models.load_model(out / "model.keras", custom_objects=textgen.SPEC.custom_objects())
     validation = np.load(out / "validation.npz")
     assert validation["x"].shape == (500, loaded.input_shape[1]) and validation["y"].shape == (500,)
     assert np.allclose(loaded.predict(validation["x"], verbose=0),

@@ -219,7 +219,7 @@ def test_timeseries_saved_model_reproduces_the_best_mae_on_validation_npz(defaul
     series = ts.synthetic_series(ts.Params())[2]
     assert np.array_equal(data["x"][0], series[980:1000])  # windows from the real series
     assert data["x"][1][-1] == data["y"][0]  # each window ends just before its target
-    model = keras().models.load_model(kinds["model"], custom_objects=ts.CUSTOM_OBJECTS)
+    model = keras().models.load_model(kinds["model"], custom_objects=ts.SPEC.custom_objects())
     predictions = model.predict(data["x"], verbose=0).reshape(-1)
     assert ts.mae(data["y"], predictions) == pytest.approx(result.metrics["mae"], abs=1e-3)
 

@@ -113,7 +113,7 @@ def test_transfer_model_uses_a_hub_layer_and_loads_back_predicting_the_same(defa
     assert kinds["model"] == out / "model.keras" and kinds["plot"].read_bytes().startswith(b"\x89PNG")
     data = np.load(kinds["validation-data"])
     assert data["x"].shape == (250, 8, 8, 1) and sorted(set(data["y"].tolist())) == [0, 1, 2, 3, 4]
-    model = keras().models.load_model(out / "model.keras", custom_objects=transfer.CUSTOM_OBJECTS)
+    model = keras().models.load_model(out / "model.keras", custom_objects=transfer.SPEC.custom_objects())
     assert any(type(layer).__name__ == "KerasLayer" for layer in model.layers)
     accuracy = float((model.predict(data["x"], verbose=0).argmax(axis=1) == data["y"]).mean())
     assert accuracy == pytest.approx(result.metrics["transfer_val_accuracy"], abs=1e-6)

@@ -109,7 +109,7 @@ def test_vision_model_loads_back_and_predicts_like_the_trained_one(default_run):
     assert kinds["model"] == out / "model.keras" and kinds["validation-data"] == out / "validation.npz"
     data = np.load(out / "validation.npz")
     assert data["x"].shape == (359, 8, 8, 1) and data["y"].shape == (359,)
-    model = keras().models.load_model(out / "model.keras", custom_objects=vision.CUSTOM_OBJECTS)
+    model = keras().models.load_model(out / "model.keras", custom_objects=vision.SPEC.custom_objects())
     accuracy = float((model.predict(data["x"], verbose=0).argmax(axis=1) == data["y"]).mean())
     assert accuracy == pytest.approx(result.metrics["val_accuracy"], abs=1e-6)
 
