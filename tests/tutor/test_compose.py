@@ -100,3 +100,75 @@ def test_compose_services_share_one_lesson_folder_so_staff_edits_reach_the_chat(
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     for service in ("api", "actions", "worker"):
         assert "./lessons:/app/lessons" in compose["services"][service]["volumes"], service
+
+
+# ---- the TF.js export's tf.min.js --------------------------------------------------------------
+
+def _npm_script_commands(scripts: dict[str, str], name: str) -> list[str]:
+    """The shell commands `npm run <name>` runs, with `npm run <other>` expanded in place."""
+    commands = []
+    for command in (c.strip() for c in scripts[name].split("&&")):
+        called = re.fullmatch(r"npm run (?:--silent )?([\w:-]+)", command)
+        commands += _npm_script_commands(scripts, called[1]) if called else [command]
+    return commands
+
+
+def _dockerfile_stages(text: str) -> list[dict]:
+    """[{"name", "workdir", "lines"}] per FROM, with backslash-continued lines joined."""
+    stages: list[dict] = []
+    for line in re.sub(r"\\\n\s*", " ", text).splitlines():
+        line = line.strip()
+        if line.startswith("FROM "):
+            name = re.search(r"\bAS (\S+)", line, re.I)
+            stages.append({"name": name[1] if name else None, "workdir": "/", "lines": []})
+        elif stages and line.startswith("WORKDIR "):
+            stages[-1]["workdir"] = line.split(None, 1)[1]
+        elif stages and line and not line.startswith("#"):
+            stages[-1]["lines"].append(line)
+    return stages
+
+
+def test_web_build_and_dockerfile_put_tf_min_js_where_the_tfjs_export_reads_it():
+    """The TF.js export copies tf.min.js from export_formats.TFJS_SCRIPT. `make web` (make run and
+    make test) and the image's node stage both run the web build, which must copy it there, and
+    the final stage must copy the node stage's file to the same place under /app."""
+    import json
+    import posixpath
+
+    from skills.export_formats import TFJS_SCRIPT
+
+    wanted = TFJS_SCRIPT.relative_to(ROOT).as_posix()
+    assert wanted.startswith("web/dist/")
+
+    # The web build (run in web/) copies @tensorflow/tfjs's tf.min.js to wanted.
+    package = json.loads((ROOT / "web" / "package.json").read_text())
+    assert "@tensorflow/tfjs" in {**package.get("dependencies", {}), **package.get("devDependencies", {})}
+    copies = [command.split()[1:] for command in _npm_script_commands(package["scripts"], "build")
+              if command.startswith("cp ")]
+    built = {posixpath.join("web", dest.rstrip("/"), posixpath.basename(src)) if dest.endswith("/")
+             else posixpath.join("web", dest) for src, dest in copies
+             if src == "node_modules/@tensorflow/tfjs/dist/tf.min.js"}
+    assert wanted in built, f"the web build script copies tf.min.js to {built or 'nowhere'}, not {wanted}"
+
+    # make run / make test: their setup builds the web bundle with that script.
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^setup: .*\bweb\b", makefile, re.M)
+    assert re.search(r"^\$\(WEB_BUNDLE\): .*web/package\.json.*\n\tcd web && .*npm run --silent build\b", makefile, re.M)
+
+    # The image: the node stage runs the build in its WORKDIR; the final stage copies the result.
+    stages = _dockerfile_stages((ROOT / "Dockerfile").read_text())
+    (web,) = [s for s in stages if s["name"] == "web"]
+    assert "COPY web/package.json web/package-lock.json ./" in web["lines"]
+    assert "RUN npm run build" in web["lines"]
+    in_web_stage = posixpath.join(web["workdir"], posixpath.relpath(wanted, "web"))
+    final = stages[-1]
+    assert "COPY skills skills" in final["lines"]  # so the export's ROOT is the final WORKDIR
+    in_image = set()
+    for line in final["lines"]:
+        copied = re.fullmatch(r"COPY --from=web (\S+) (\S+)", line)
+        if copied and (in_web_stage == copied[1] or in_web_stage.startswith(copied[1].rstrip("/") + "/")):
+            target = posixpath.join(final["workdir"], copied[2])
+            in_image.add(posixpath.normpath(posixpath.join(target, posixpath.relpath(in_web_stage, copied[1]))))
+    assert posixpath.join(final["workdir"], wanted) in in_image, (
+        f"the image has {in_web_stage} of the web stage at {in_image or 'no path'}, not at "
+        f"{posixpath.join(final['workdir'], wanted)}")
