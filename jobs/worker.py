@@ -141,6 +141,8 @@ class Worker:
         try:
             skill = registry.get(job.skill)
             params = skill.params.model_validate(job.params)
+            for name in skill.settings:  # machine-level folders, never stored with the job
+                setattr(params, name, getattr(self.settings, name))
             service.resolve_source(session, job, params,
                                    lambda public_id: artifacts.job_dir(self.settings, public_id))
             result = skill.run(params, out_dir, progress)

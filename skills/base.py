@@ -91,6 +91,9 @@ class SkillSpec:
     export: ExportSpec | None = None  # None: nothing to export (tokenizer, predictions, exports)
     # -> Keras custom objects needed to load the saved model.keras (made on call: may import TF)
     custom_objects: Callable[[], dict[str, Any]] = dict
+    # Settings fields (machine-level folders) the worker copies into the same-named Params fields;
+    # those fields are `exclude=True`, so no path is ever stored with a job.
+    settings: tuple[str, ...] = ()
 
     @property
     def trains_model(self) -> bool:

@@ -6,7 +6,7 @@ scratch on the same few examples shows how much the pretrained features help.
 
 Offline, the hub handle is a SavedModel the project makes itself (`build_feature_module`): a
 small CNN pretrained on the digits 0-4 only, so the features have never seen the new classes.
-It lives in $TUTOR_HUB_MODULE_DIR (default models/hub/digits-features, which `make` builds with
+It lives in Settings.hub_module_dir (default models/hub/digits-features, which `make` builds with
 `python -m skills.transfer build <dir>`); run() builds it there first when it is missing.
 Online users may pass a tfhub.dev or kaggle.com URL instead; their 8x8 digits are then resized
 and copied to three channels to suit an ImageNet feature vector.
@@ -36,7 +36,6 @@ from skills.training import keras, progress_callback, seed_everything
 
 NAME = "transfer"
 ROOT = Path(__file__).resolve().parent.parent
-HUB_MODULE_ENV = "TUTOR_HUB_MODULE_DIR"
 DEFAULT_MODULE_DIR = ROOT / "models" / "hub" / "digits-features"
 MODULE_INFO = "tutor_module.json"
 MODULE_VERSION = 1  # bump when the module's architecture or training changes: caches rebuild
@@ -63,6 +62,8 @@ class Params(BaseModel):
     fine_tune: bool = False  # also train the hub layer's weights (trainable=True)
     hub_image_size: int = Field(default=224, ge=32, le=512)  # input size for URL modules only
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    # Settings.hub_module_dir, filled in by the worker (SPEC.settings); never stored with the job.
+    hub_module_dir: Path | None = Field(default=None, exclude=True)
 
     @field_validator("handle")
     @classmethod
@@ -86,9 +87,9 @@ def check_url_handle(handle: str) -> None:
 
 # --- the project's hub module -------------------------------------------------------------------
 
-def module_dir() -> Path:
-    """Where the local hub module lives: $TUTOR_HUB_MODULE_DIR or models/hub/digits-features."""
-    configured = os.environ.get(HUB_MODULE_ENV)
+def module_dir(configured: Path | None = None) -> Path:
+    """Where the local hub module lives: the configured folder (Settings.hub_module_dir, which the
+    worker passes in Params) or models/hub/digits-features."""
     return Path(configured) if configured else DEFAULT_MODULE_DIR
 
 
@@ -156,11 +157,13 @@ def build_feature_module(path: Path, seed: int = 0, progress: Progress = no_prog
     return path
 
 
-def resolve_handle(handle: str, progress: Progress = no_progress) -> tuple[str, bool]:
-    """(handle for hub.KerasLayer, whether the local module had to be built now)."""
+def resolve_handle(handle: str, progress: Progress = no_progress,
+                   folder: Path | None = None) -> tuple[str, bool]:
+    """(handle for hub.KerasLayer, whether the local module had to be built now); "local" is
+    the module in `folder` (default: models/hub/digits-features)."""
     if handle != "local":
         return handle, False
-    path = module_dir()
+    path = module_dir(folder)
     if module_is_built(path):
         return str(path), False
     progress(0.0, f"building the pretrained feature module in {path} (first run only)")
@@ -168,9 +171,9 @@ def resolve_handle(handle: str, progress: Progress = no_progress) -> tuple[str, 
     return str(path), True
 
 
-def _keras_layer_class():
+def _keras_layer_class(folder: Path | None = None):
     """hub.KerasLayer whose from_config re-points a saved local handle that no longer exists
-    at this machine's module; the weights themselves come from the .keras file."""
+    at this machine's module (in `folder`); the weights themselves come from the .keras file."""
     import tensorflow_hub as hub
 
     class KerasLayer(hub.KerasLayer):
@@ -178,15 +181,16 @@ def _keras_layer_class():
         def from_config(cls, config):
             handle = config.get("handle")
             if isinstance(handle, str) and "://" not in handle and not Path(handle).exists():
-                config = {**config, "handle": resolve_handle("local")[0]}
+                config = {**config, "handle": resolve_handle("local", folder=folder)[0]}
             return hub.KerasLayer.from_config(config)
 
     return KerasLayer
 
 
-def load_model(path: Path):
-    """Load a saved transfer model (model.keras) with its hub layer."""
-    return keras().models.load_model(path, custom_objects=SPEC.custom_objects())
+def load_model(path: Path, module_folder: Path | None = None):
+    """Load a saved transfer model (model.keras) with its hub layer (re-pointed at the module in
+    `module_folder` when its saved one is gone)."""
+    return keras().models.load_model(path, custom_objects={"KerasLayer": _keras_layer_class(module_folder)})
 
 
 def plain_model(model):
@@ -282,7 +286,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     def module_progress(fraction: float, note: str) -> None:
         progress(0.25 * fraction, note)
 
-    handle, built = resolve_handle(params.handle, module_progress)
+    handle, built = resolve_handle(params.handle, module_progress, params.hub_module_dir)
 
     # Prepare the data
     seed_everything(params.seed)
@@ -398,4 +402,5 @@ SPEC = SkillSpec(
                       prepare_model=_exportable),
     # made on call: importing tensorflow_hub is too slow for import time
     custom_objects=lambda: {"KerasLayer": _keras_layer_class()},
+    settings=("hub_module_dir",),
 )

@@ -54,6 +54,8 @@ class Params(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     # The metrics of the learner's previous vision run (filled by the chat layer), to compare.
     previous: dict[MetricName, MetricValue] | None = Field(default=None, max_length=64)
+    # Settings.fashion_mnist_dir, filled in by the worker (SPEC.settings); never stored with the job.
+    fashion_mnist_dir: Path | None = Field(default=None, exclude=True)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def load_split(params: Params):
     if params.dataset == "digits":
         split = vision_data.digits_split()
     else:
-        folder = vision_data.fashion_mnist_dir()
+        folder = vision_data.fashion_mnist_dir(params.fashion_mnist_dir)
         missing = vision_data.missing_fashion_mnist_files(folder)
         if missing:
             raise SkillError(
@@ -308,4 +310,5 @@ SPEC = SkillSpec(
     key_metric=("val_accuracy", "validation accuracy"),
     export=ExportSpec(task="classification", input_kind="image", page_title="Which digit is it?",
                       class_names=_class_names),
+    settings=("fashion_mnist_dir",),
 )

@@ -11,7 +11,6 @@ exactly what the models take as input.
 """
 
 import gzip
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ DIGITS_MAX_PIXEL = 16.0  # the 8x8 digits count "on" pixels in 4x4 blocks: 0..16
 SPLIT_SEED = 1234  # fixed, so every run validates on the same images whatever the learner's seed
 VALIDATION_FRACTION = 0.2
 
-FASHION_MNIST_ENV = "TUTOR_FASHION_MNIST_DIR"
 FASHION_MNIST_FILES = {
     "x_train": "train-images-idx3-ubyte.gz",
     "y_train": "train-labels-idx1-ubyte.gz",
@@ -125,10 +123,10 @@ def write_idx(path: Path, array: np.ndarray) -> Path:
     return path
 
 
-def fashion_mnist_dir() -> Path:
-    """Where Fashion-MNIST's IDX files are looked for: $TUTOR_FASHION_MNIST_DIR, else the folder
+def fashion_mnist_dir(configured: Path | None = None) -> Path:
+    """Where Fashion-MNIST's IDX files are looked for: the configured folder
+    (Settings.fashion_mnist_dir, passed in Params by the worker), else the folder
     tf_keras.datasets.fashion_mnist downloads into."""
-    configured = os.environ.get(FASHION_MNIST_ENV)
     return Path(configured) if configured else Path.home() / ".keras" / "datasets" / "fashion-mnist"
 
 

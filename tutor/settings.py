@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # The transfer skill's pretrained feature extractor (a TF2 SavedModel for hub.KerasLayer),
     # built by `make` (python -m skills.transfer build) and rebuilt by the skill if missing.
     hub_module_dir: Path = ROOT / "models" / "hub" / "digits-features"
+    # Fashion-MNIST's four IDX files for the vision skill (online users; the default is where
+    # tf_keras.datasets downloads them).
+    fashion_mnist_dir: Path = Path.home() / ".keras" / "datasets" / "fashion-mnist"
     rasa_venv: Path = ROOT / ".venv-rasa"
 
     # Rasa's SQL tracker store URL. Rasa runs its own SQLAlchemy 1.4, so by default it gets its

@@ -247,3 +247,26 @@ def test_worker_stops_a_running_job_the_learner_cancelled_without_a_second_messa
     assert RESULT_INTENT not in rasa.intents()  # the cancel action already answered
     with worker.sessions() as s:
         assert repo.jobs_owing_notification(s) == []
+
+
+def test_worker_hands_a_skill_its_declared_settings_folders_without_storing_them(make_worker, monkeypatch):
+    from pathlib import Path
+
+    from pydantic import BaseModel, Field
+
+    class FolderParams(BaseModel):
+        hub_module_dir: Path | None = Field(default=None, exclude=True)
+
+    seen = []
+
+    def run(params, out_dir, progress):
+        seen.append(params.hub_module_dir)
+        raise ZeroDivisionError("stop here")
+
+    monkeypatch.setitem(registry.specs(), "folders",
+                        SkillSpec("folders", "folders", FolderParams, run, settings=("hub_module_dir",)))
+    worker = make_worker(hub_module_dir=Path("/srv/hub-module"))
+    job_id = _queue(worker, skill="folders", params={})
+    worker.run_once()
+    assert seen == [Path("/srv/hub-module")]
+    assert _job(worker, job_id).params == {}

@@ -7,7 +7,6 @@ import pytest
 from pydantic import ValidationError
 
 from skills import transfer
-from skills.transfer import HUB_MODULE_ENV
 
 
 @pytest.mark.parametrize("bad", [
@@ -50,18 +49,16 @@ def test_few_shot_split_uses_only_new_digits_and_a_fixed_validation_set():
 
 @pytest.fixture(scope="module")
 def module_dir(tmp_path_factory):
-    """The local hub module, built once into a temporary $TUTOR_HUB_MODULE_DIR."""
-    path = tmp_path_factory.mktemp("hub") / "digits-features"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(HUB_MODULE_ENV, str(path))
-        yield path
+    """The local hub module's folder (Settings.hub_module_dir), built by the first run."""
+    return tmp_path_factory.mktemp("hub") / "digits-features"
 
 
 @pytest.fixture(scope="module")
 def default_run(module_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("transfer")
     reports = []
-    result = transfer.run(transfer.Params(), out, lambda f, note: reports.append((f, note)))
+    params = transfer.Params(hub_module_dir=module_dir)
+    result = transfer.run(params, out, lambda f, note: reports.append((f, note)))
     return result, out, reports
 
 
@@ -129,8 +126,7 @@ def test_saved_model_loads_even_when_its_module_folder_is_gone(default_run, modu
     moved = tmp_path / "moved"
     shutil.move(module_dir, moved)
     try:
-        monkeypatch.setenv(HUB_MODULE_ENV, str(tmp_path / "rebuilt"))
-        after = transfer.load_model(out / "model.keras").predict(data["x"], verbose=0)
+        after = transfer.load_model(out / "model.keras", tmp_path / "rebuilt").predict(data["x"], verbose=0)
         assert transfer.module_is_built(tmp_path / "rebuilt")
     finally:
         shutil.move(moved, module_dir)

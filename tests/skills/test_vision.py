@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from skills import vision
 from skills.base import SkillError
-from skills.vision_data import FASHION_MNIST_ENV, IDX_FIXTURE_DIR
+from skills.vision_data import IDX_FIXTURE_DIR
 
 
 @pytest.mark.parametrize("bad", [
@@ -59,10 +59,9 @@ def test_comparison_with_previous_run_names_both_accuracies_and_the_gap_change()
     assert vision.compare_with_previous({"val_accuracy": 0.9, "overfit_gap": 0.0}, None) == ""
 
 
-def test_fashion_mnist_without_its_files_fails_with_advice(tmp_path, monkeypatch):
-    monkeypatch.setenv(FASHION_MNIST_ENV, str(tmp_path))
+def test_fashion_mnist_without_its_files_fails_with_advice(tmp_path):
     with pytest.raises(SkillError, match="Fashion-MNIST needs its four files"):
-        vision.run(vision.Params(dataset="fashion_mnist"), tmp_path / "out")
+        vision.run(vision.Params(dataset="fashion_mnist", fashion_mnist_dir=tmp_path), tmp_path / "out")
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +147,10 @@ def test_augmented_dropout_run_compares_itself_with_the_previous_run(tmp_path):
 
 
 @pytest.mark.slow
-def test_fashion_mnist_runs_from_idx_files_when_present(tmp_path, monkeypatch):
-    monkeypatch.setenv(FASHION_MNIST_ENV, str(IDX_FIXTURE_DIR))
-    result = vision.run(vision.Params(dataset="fashion_mnist", epochs=2), tmp_path)
+def test_fashion_mnist_runs_from_idx_files_when_present(tmp_path):
+    params = vision.Params(dataset="fashion_mnist", epochs=2, fashion_mnist_dir=IDX_FIXTURE_DIR)
+    assert "fashion_mnist_dir" not in params.model_dump()  # a job never stores a folder
+    result = vision.run(params, tmp_path)
     assert result.metrics["train_examples"] == 60 and result.metrics["val_examples"] == 20
     assert np.load(tmp_path / "validation.npz")["x"].shape == (20, 28, 28, 1)
     assert "Ankle boot" in result.extras["class_names"]
