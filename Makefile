@@ -93,3 +93,17 @@ faq-eval: setup
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) web/node_modules web/dist var models
+
+# The written style, checked: lint and import order (ruff), types (mypy, strict on skills/, db/,
+# jobs/), import layers (tests/architecture), the payload schema in sync, and every lesson file.
+.PHONY: check lint types layers
+check: lint types layers lessons-check
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+types: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+layers: $(VENV)/.installed
+	$(APP_PY) -m pytest -q -p no:cacheprovider tests/architecture tests/tutor/test_payloads.py
