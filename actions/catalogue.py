@@ -5,8 +5,8 @@ Params classes come from the skill modules (pure pydantic + numpy at import time
 bounds a refusal names are the bounds the worker enforces.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from actions.skill_options import Choice, Flag, Number, SkillOptions, Text
 from skills import registry

@@ -1,7 +1,8 @@
 """y = 2x - 1 for 500 epochs: plain `model.fit` (the book's code) against the skill's loop.
 
 Two baselines: the book's code on tf_keras (Keras 2, what the skill uses) and on Keras 3 (what
-`import keras` gives with TF 2.19). All run in this one warm process (TensorFlow imported, each path traced once before timing),
+`import keras` gives with TF 2.19). All run in this one warm process (TensorFlow imported, each path
+traced once before timing),
 so the ratio is like for like. Prints medians over --repeats runs.
 """
 

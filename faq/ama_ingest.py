@@ -37,9 +37,11 @@ QUESTION_CUES = re.compile(r"\?|\bI wonder\b|\bcurious\b|\bwanted to know\b|\bwo
 TO_EVERYBODY = re.compile(r"\b(everybody|everyone|all of you)\b", re.I)
 ADDRESS_SEPARATOR = re.compile(r"^\s*(?:--|-|,)?\s*")
 STOPWORDS = frozenset(
-    "a an and are as at be but by can do does for from has have how i if in is it its of on or "
-    "so that the their them there these they this to was we what when where which who why will "
-    "with would you your my me about any into more much than then too very just also book".split()
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from",
+     "has", "have", "how", "i", "if", "in", "is", "it", "its", "of", "on", "or", "so", "that", "the",
+     "their", "them", "there", "these", "they", "this", "to", "was", "we", "what", "when", "where",
+     "which", "who", "why", "will", "with", "would", "you", "your", "my", "me", "about", "any",
+     "into", "more", "much", "than", "then", "too", "very", "just", "also", "book"]
 )
 
 

@@ -1,7 +1,8 @@
 """Measure the FAQ brain and choose its confidence threshold from data.
 
 Development set (used to choose): every indexed question phrasing, queried with itself hidden,
-must find its own entry (through its other phrasings or its answer text); the bot's out_of_scope NLU examples must find nothing. The threshold maximises
+must find its own entry (through its other phrasings or its answer text); the bot's out_of_scope NLU
+examples must find nothing. The threshold maximises
 expected value on it: a right answer +1, a wrong answer -1, an answer to an off-topic request
 -5, "not sure, did you mean..." 0. The paraphrase set in tests/faq/ is never used to choose.
 

@@ -81,9 +81,8 @@ def main() -> None:
 
         from tutor.supervisor import Stack, isolated_settings
 
-        with tempfile.TemporaryDirectory() as tmp:
-            with Stack(isolated_settings(Path(tmp) / "var")) as stack:
-                rows = replay(stack.settings.rasa_url)
+        with tempfile.TemporaryDirectory() as tmp, Stack(isolated_settings(Path(tmp) / "var")) as stack:
+            rows = replay(stack.settings.rasa_url)
     print(report(rows))
     sys.exit(0 if rows and sum(r.correct for r in rows) / len(rows) >= 0.95 else 1)
 

@@ -32,7 +32,7 @@ class Learner:
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self):
-        self.inbox: "queue.Queue[Received]" = queue.Queue()
+        self.inbox: queue.Queue[Received] = queue.Queue()
         self.history: list[Received] = []
         self._confirmed = queue.Queue()
         self.sio = socketio.Client(reconnection=False)

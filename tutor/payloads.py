@@ -10,7 +10,7 @@ the socket.io channel hands the client the payload itself, REST returns it under
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -106,7 +106,7 @@ class LessonState(_Payload):
     finished: bool = False
 
 
-Payload = Annotated[Union[JobCard, JobProgress, JobResult, JobsCancelled, ModelList, FaqMeta, LessonState],
+Payload = Annotated[JobCard | JobProgress | JobResult | JobsCancelled | ModelList | FaqMeta | LessonState,
                     Field(discriminator="type")]
 PAYLOAD = TypeAdapter(Payload)
 

@@ -1,6 +1,7 @@
 import pytest
 
-from actions.neuron_request import RequestParseError, parse_neuron_request as parse
+from actions.neuron_request import RequestParseError
+from actions.neuron_request import parse_neuron_request as parse
 
 
 @pytest.mark.parametrize("text,expected", [

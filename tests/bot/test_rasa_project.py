@@ -30,7 +30,7 @@ def _examples() -> Counter:
     for path in (BOT / "data").glob("*.yml"):
         for item in yaml.safe_load(path.read_text()).get("nlu", []):
             if "intent" in item:
-                counts[item["intent"]] += len([l for l in item["examples"].splitlines() if l.strip()])
+                counts[item["intent"]] += len([ln for ln in item["examples"].splitlines() if ln.strip()])
     return counts
 
 
@@ -43,9 +43,9 @@ def test_every_typed_intent_has_at_least_15_varied_examples():
 
 
 def test_nlu_examples_are_not_repeated():
-    lines = [l.strip().lower() for l in (BOT / "data" / "nlu.yml").read_text().splitlines()
-             if l.strip().startswith("- ") and "intent:" not in l]
-    assert [l for l, n in Counter(lines).items() if n > 1] == []
+    lines = [ln.strip().lower() for ln in (BOT / "data" / "nlu.yml").read_text().splitlines()
+             if ln.strip().startswith("- ") and "intent:" not in ln]
+    assert [line for line, n in Counter(lines).items() if n > 1] == []
 
 
 def _rasa(*args, timeout=600) -> subprocess.CompletedProcess:
@@ -58,7 +58,7 @@ def _rasa(*args, timeout=600) -> subprocess.CompletedProcess:
 def test_rasa_data_validate_passes_with_only_expected_warnings():
     run = _rasa("data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    warnings = [l for l in (run.stdout + run.stderr).splitlines() if "UserWarning" in l]
+    warnings = [ln for ln in (run.stdout + run.stderr).splitlines() if "UserWarning" in ln]
     unexpected = [w for w in warnings if not any(e in w for e in EXPECTED_WARNINGS)]
     assert unexpected == []
 

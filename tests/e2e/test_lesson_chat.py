@@ -25,7 +25,7 @@ def lesson_turn(learner, text, timeout=30):
 
 
 def answer_button(option):
-    return '/lesson_answer{"answer": "%s"}' % option
+    return f'/lesson_answer{{"answer": "{option}"}}'
 
 
 def test_learner_completes_lesson_one_with_a_wrong_answer_a_hint_and_questions(stack, learner, db):

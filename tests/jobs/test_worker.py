@@ -45,7 +45,7 @@ def _queue(worker, skill="hello_neuron", params=None, conversation="conv-1"):
 def _job(worker, job_id):
     with worker.sessions() as s:
         job = repo.get_job(s, job_id)
-        job.artifacts  # load while the session is open
+        job.artifacts  # noqa: B018  (loads the relationship while the session is open)
         return job
 
 

@@ -42,8 +42,10 @@ def runs(tmp_path_factory):
         built, reports = [], []
         out = tmp_path_factory.mktemp(kind)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(sentiment, "build_model", lambda *a: built.append(build(*a)) or built[-1])
-            result = sentiment.run(sentiment.Params(model=kind), out, lambda f, n: reports.append((f, n)))
+            # The lambdas run inside this iteration, so binding `built` and `reports` late is safe.
+            patch.setattr(sentiment, "build_model", lambda *a: built.append(build(*a)) or built[-1])  # noqa: B023
+            result = sentiment.run(sentiment.Params(model=kind), out,
+                                   lambda f, n: reports.append((f, n)))  # noqa: B023
         results[kind] = {"result": result, "out": out, "model": built[0], "reports": reports}
     return results
 

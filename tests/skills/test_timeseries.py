@@ -110,7 +110,7 @@ def test_timeseries_conv1d_padding_computes_what_keras_causal_padding_does():
 def test_timeseries_every_model_exports_to_tflite_and_tfjs_and_predicts_like_keras(tmp_path):
     """The export job converts whichever model wins; TF.js lacks causal padding and TFLite a
     looped LSTM with a free batch size, so each architecture is checked here."""
-    from skills.converters import run_tflite, to_tflite, to_tfjs
+    from skills.converters import run_tflite, to_tfjs, to_tflite
 
     windows = np.random.RandomState(0).randn(3, 20).astype("float32") * 20 + 40
     for name in ts.MODEL_NAMES:

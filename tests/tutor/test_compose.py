@@ -153,7 +153,8 @@ def test_web_build_and_dockerfile_put_tf_min_js_where_the_tfjs_export_reads_it()
     # make run / make test: their setup builds the web bundle with that script.
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^setup: .*\bweb\b", makefile, re.M)
-    assert re.search(r"^\$\(WEB_BUNDLE\): .*web/package\.json.*\n\tcd web && .*npm run --silent build\b", makefile, re.M)
+    rule = r"^\$\(WEB_BUNDLE\): .*web/package\.json.*\n\tcd web && .*npm run --silent build\b"
+    assert re.search(rule, makefile, re.M)
 
     # The image: the node stage runs the build in its WORKDIR; the final stage copies the result.
     stages = _dockerfile_stages((ROOT / "Dockerfile").read_text())
