@@ -9,6 +9,7 @@ one variant failing costs only that variant.
 import re
 import shutil
 import tarfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +43,14 @@ def describe_error(error: Exception) -> str:
 
 # ---- TFLite ------------------------------------------------------------------------------------
 
-def write_tflite(source: Source, variants: list[str], model_name: str, out_dir: Path,
-                 keras_predictions: np.ndarray, progress: Progress, start: float, span: float):
+def write_tflite(source: Source, variants: Sequence[str], model_name: str, out_dir: Path,
+                 keras_predictions: np.ndarray, progress: Progress, start: float,
+                 span: float) -> tuple[list[dict], list[ArtifactFile], list[dict], list[str]]:
     """Convert, run and score each requested variant; returns (rows, artifacts, failed, notes)."""
-    rows, artifacts, failed, notes = [], [], [], []
+    rows: list[dict] = []
+    artifacts: list[ArtifactFile] = []
+    failed: list[dict] = []
+    notes: list[str] = []
     model = converters.unrolled_for_tflite(source.model)
     for i, variant in enumerate(variants):
         progress(start + span * i / len(variants), f"converting to TFLite ({variant})")
@@ -68,7 +73,8 @@ def write_tflite(source: Source, variants: list[str], model_name: str, out_dir: 
         artifacts.append(ArtifactFile("tflite", path))
     if any(row["variant"] == "int8" and row["io"] == "int8" for row in rows):
         notes.append(f"int8: inputs are clipped to the range seen in calibration ({float(source.x.min()):.4g} "
-                     f"to {float(source.x.max()):.4g}, the validation rows); values outside it read as the nearest end.")
+                     f"to {float(source.x.max()):.4g}, the validation rows); values outside it read as the "
+                     "nearest end.")
     if any(row["variant"] == "int8" for row in rows) and source.kind == "tokens":
         notes.append("int8: the input stays int32 token ids (quantizing an id makes no sense) and "
                      "the output stays float32; weights and activations inside are int8.")

@@ -133,7 +133,8 @@ def recommend(rows: list[dict], task: str, keras_value: float, allowed: float, p
             why = (f"with only {params_count:,} parameters quantizing saves nothing "
                    f"(float32 is already {kb(choice['size_bytes'])})")
         else:
-            why = f"the smallest file ({kb(choice['size_bytes'])}) with {loss_text(task, choice['loss'], choice['value'], keras_value)}"
+            why = (f"the smallest file ({kb(choice['size_bytes'])}) with "
+                   f"{loss_text(task, choice['loss'], choice['value'], keras_value)}")
         return name, f"Pick {name}: {why}."
     ratio = sizes["float32"] / choice["size_bytes"]
     sentence = (f"Pick {name}: {ratio:.1f}x smaller than float32 ({kb(choice['size_bytes'])} instead of "

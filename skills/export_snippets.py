@@ -23,7 +23,7 @@ def _template_text(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def render(name: str, **values) -> str:
+def render(name: str, **values: object) -> str:
     """A template filled in; a placeholder without a value raises KeyError (no silent gaps)."""
     return Template(_template_text(name)).substitute({key: str(value) for key, value in values.items()})
 
@@ -66,8 +66,8 @@ def describe_source(task: str, class_names: list[str] | None) -> str:
         return (f"    names = {names!r}\n"
                 "    p = float(output[0])\n"
                 '    return f"{names[int(p > 0.5)]} (p = {p:.3f})"')
-    names = json.dumps(class_names) if class_names and len(class_names) <= 100 else "None"
-    return (f"    names = {names}\n"
+    literal = json.dumps(class_names) if class_names and len(class_names) <= 100 else "None"
+    return (f"    names = {literal}\n"
             "    best = int(np.argmax(output))\n"
             "    name = names[best] if names else str(best)\n"
             '    return f"{name} (probability {float(output[best]):.3f})"')
@@ -125,7 +125,7 @@ def kotlin_activity(tflite_file: str, example: np.ndarray, label: str, output_si
 
 # ---- TF.js web page ----------------------------------------------------------------------------
 
-def _json_for_html(value) -> str:
+def _json_for_html(value: object) -> str:
     """JSON that is safe inside a <script> element ("<" escaped, so no "</script>" can appear)."""
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from skills import export
 from skills.base import SkillError
 
-
 # ---- parameters and errors (fast) --------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", [
@@ -63,7 +62,8 @@ def test_export_an_exception_from_progress_stops_the_run(neuron, tmp_path):
             raise RuntimeError("cancelled")
 
     with pytest.raises(RuntimeError, match="cancelled"):
-        export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron"), tmp_path, cancel)
+        export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron"), tmp_path,
+                   cancel)
     assert not list(tmp_path.glob("*.tflite"))
 
 
@@ -80,8 +80,8 @@ def test_export_a_failing_variant_is_reported_and_the_others_delivered(neuron, t
         return real(model, path, variant, *args, **kwargs)
 
     monkeypatch.setattr(converters, "to_tflite_variant", broken_float16)
-    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron", formats=["tflite"]),
-                        tmp_path)
+    result = export.run(export.Params(source_job_id=1, model_dir=str(run_dir), source_skill="hello_neuron",
+                                      formats=["tflite"]), tmp_path)
     assert result.extras["failed"] == [{"variant": "tflite_float16", "error": "ValueError: float16 converter exploded"}]
     assert sorted(a.path.name for a in result.artifacts if a.kind == "tflite") == [
         "model_dynamic.tflite", "model_float32.tflite", "model_int8.tflite"]
