@@ -72,7 +72,7 @@ bot/data/faq.yml bot/tests/test_ama_stories.yml &: $(VENV)/.installed $(wildcard
 # The transfer skill's feature extractor, pretrained on digits 0-4 (rebuilt when its code or data change).
 HUB_MODULE := models/hub/digits-features
 hub-module: $(HUB_MODULE)/tutor_module.json
-$(HUB_MODULE)/tutor_module.json: $(VENV)/.installed skills/transfer.py skills/vision_data.py data/vision/digits.csv.gz
+$(HUB_MODULE)/tutor_module.json: $(VENV)/.installed skills/hub_module.py skills/vision_data.py data/vision/digits.csv.gz
 	$(APP_PY) -m skills.transfer build $(HUB_MODULE)
 
 bot-model: venvs bot/data/faq.yml

@@ -18,15 +18,14 @@ Departures from the book, all for the exports (TFLite/TF.js) or the time budget:
 """
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
+from skills.timeseries_baselines import mae, moving_average_forecast, seasonal_baseline
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "timeseries"
@@ -41,10 +40,6 @@ CONV_KERNEL = 3
 SHUFFLE_BUFFER = 1000  # the book's shuffle_buffer_size
 MIN_TRAIN_WINDOWS = 100  # fewer training windows than this teach a model nothing
 MAX_VALIDATION_ROWS = 500
-DIFF_AVERAGE_WINDOW = 50  # the book's window for the moving average of the differenced series
-SMOOTH_PAST_WINDOW = 10  # the book's window for smoothing last season's values
-SUNSPOTS_URL = "https://storage.googleapis.com/laurencemoroney-blog.appspot.com/Sunspots.csv"
-MAX_CSV_BYTES = 10_000_000
 
 
 class Params(BaseModel):
@@ -115,35 +110,6 @@ def check_fits(params: Params) -> None:
         raise SkillError(
             f"moving_average_window ({params.moving_average_window}) is longer than the training "
             f"period (split_time {split}). Use moving_average_window {split} or less.")
-
-
-# ---------------------------------------------------------------- baselines (chapter 9)
-
-def mae(actual: np.ndarray, forecast: np.ndarray) -> float:
-    return float(np.mean(np.abs(np.asarray(actual) - np.asarray(forecast).reshape(-1))))
-
-
-def moving_average_forecast(series: np.ndarray, window_size: int) -> np.ndarray:
-    """The book's cumsum version: value i forecasts series[i + window_size] from the
-    window_size values before it."""
-    mov = np.cumsum(series, dtype="float64")
-    mov[window_size:] = mov[window_size:] - mov[:-window_size]
-    return (mov[window_size - 1:-1] / window_size).astype("float32")
-
-
-def seasonal_baseline(series: np.ndarray, split_time: int, period: int) -> np.ndarray | None:
-    """The book's best statistical forecast: the moving average of the year-over-year change,
-    added to last season's value smoothed over 10 steps. None when the training period is too
-    short to hold a season plus the averaging window, or the season too short to smooth."""
-    if period < SMOOTH_PAST_WINDOW or split_time < period + DIFF_AVERAGE_WINDOW:
-        return None
-    diff_series = series[period:] - series[:-period]
-    diff_moving_avg = moving_average_forecast(diff_series, DIFF_AVERAGE_WINDOW)[
-        split_time - period - DIFF_AVERAGE_WINDOW:]
-    half = SMOOTH_PAST_WINDOW // 2
-    smooth_past = moving_average_forecast(
-        series[split_time - period - half:len(series) - period + half], SMOOTH_PAST_WINDOW)
-    return smooth_past + diff_moving_avg
 
 
 # ---------------------------------------------------------------- windows (chapter 10)
@@ -220,50 +186,6 @@ def train(model, train_data, validation: tuple[np.ndarray, np.ndarray], epochs: 
                   optimizer=k.optimizers.Adam(k.optimizers.schedules.CosineDecay(learning_rate, steps)))
     return model.fit(train_data, epochs=epochs, validation_data=validation, verbose=0,
                      callbacks=callbacks)
-
-
-# ---------------------------------------------------------------- the real series (chapter 11)
-
-@dataclass
-class LoadedSeries:
-    time: np.ndarray  # int index column
-    dates: list[str]
-    values: np.ndarray  # float32
-
-
-def load_sunspots_csv(path_or_url: str | Path, timeout: float = 30.0) -> LoadedSeries:
-    """Read the book's Sunspots.csv (monthly mean total sunspot number; columns: index, date,
-    value, one header row) from a file or an http(s) URL, e.g. SUNSPOTS_URL for online users."""
-    import csv
-    import io
-
-    source = str(path_or_url)
-    if source.startswith(("http://", "https://")):
-        import urllib.request
-
-        with urllib.request.urlopen(source, timeout=timeout) as response:
-            raw = response.read(MAX_CSV_BYTES + 1)
-    else:
-        raw = Path(source).read_bytes()[:MAX_CSV_BYTES + 1]
-    if len(raw) > MAX_CSV_BYTES:
-        raise SkillError(f"{source} is larger than {MAX_CSV_BYTES // 1_000_000} MB; the sunspots "
-                         f"file is about 70 kB.")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    steps, dates, values = [], [], []
-    for line, row in enumerate(rows[1:], start=2):  # row 1 is the header
-        if not row:
-            continue
-        try:
-            index, date, value = row
-            steps.append(int(index))
-            values.append(float(value))
-        except ValueError:
-            raise SkillError(f"{source}, line {line}: expected index,date,value but found "
-                             f"{','.join(row)!r}.") from None
-        dates.append(date)
-    if not values:
-        raise SkillError(f"{source} has no rows after its header.")
-    return LoadedSeries(np.array(steps), dates, np.array(values, dtype="float32"))
 
 
 # ---------------------------------------------------------------- the run

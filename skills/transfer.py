@@ -4,25 +4,18 @@ New task: tell the digits 5-9 apart from only `shots` examples of each. The mode
 `hub.KerasLayer(handle, trainable=False)` plus a small Dense head; the same network trained from
 scratch on the same few examples shows how much the pretrained features help.
 
-Offline, the hub handle is a SavedModel the project makes itself (`build_feature_module`): a
+Offline, the hub handle is a SavedModel the project makes itself (skills/hub_module.py): a
 small CNN pretrained on the digits 0-4 only, so the features have never seen the new classes.
 It lives in Settings.hub_module_dir (default models/hub/digits-features, which `make` builds with
 `python -m skills.transfer build <dir>`); run() builds it there first when it is missing.
 Online users may pass a tfhub.dev or kaggle.com URL instead; their 8x8 digits are then resized
 and copied to three channels to suit an ImageNet feature vector.
 
-Saving: a .keras file stores a KerasLayer as its handle plus its weights. The weights load from
-the file, but the handle must resolve to a SavedModel of the same shape. SPEC.custom_objects() maps
-"KerasLayer" to a subclass that, when a saved local handle no longer exists (other machine,
-cleaned folder), points it at this machine's module, building it if needed; `load_model(path)`
-wraps that.
+Saving: a .keras file stores a KerasLayer as its handle plus its weights; SPEC.custom_objects()
+maps "KerasLayer" to hub_module's subclass that re-points a saved local handle that is gone.
 """
 
-import json
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,21 +23,14 @@ from urllib.parse import urlsplit
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
+from skills.hub_module import build_feature_module, feature_extractor, keras_layer_class, plain_model, resolve_handle
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "transfer"
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODULE_DIR = ROOT / "models" / "hub" / "digits-features"
-MODULE_INFO = "tutor_module.json"
-MODULE_VERSION = 1  # bump when the module's architecture or training changes: caches rebuild
 ALLOWED_HOSTS = ("tfhub.dev", "www.kaggle.com", "kaggle.com")
-PRETRAIN_DIGITS = (0, 1, 2, 3, 4)
 NEW_DIGITS = (5, 6, 7, 8, 9)
 VAL_PER_CLASS = 50  # fixed validation images per new digit, never used as shots
-PRETRAIN_EPOCHS = 10
-FEATURES = 256  # 2x2 positions x 64 filters: general stroke detectors, not a 5-class summary
 BATCH_SIZE = 16
 # Adam's usual step for training a CNN (the from-scratch model, and pretraining). A frozen
 # extractor leaves only a linear head of FEATURES x 5 weights to learn: it takes bigger steps.
@@ -83,133 +69,6 @@ def check_url_handle(handle: str) -> None:
         raise ValueError(
             "handle must be 'local' or an https URL of a model on tfhub.dev or kaggle.com, "
             "e.g. https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5")
-
-
-# --- the project's hub module -------------------------------------------------------------------
-
-def module_dir(configured: Path | None = None) -> Path:
-    """Where the local hub module lives: the configured folder (Settings.hub_module_dir, which the
-    worker passes in Params) or models/hub/digits-features."""
-    return Path(configured) if configured else DEFAULT_MODULE_DIR
-
-
-def module_is_built(path: Path) -> bool:
-    info = Path(path) / MODULE_INFO
-    if not (Path(path) / "saved_model.pb").is_file() or not info.is_file():
-        return False
-    return json.loads(info.read_text()).get("version") == MODULE_VERSION
-
-
-def feature_extractor(name: str = "features"):
-    """A small CNN that turns an 8x8 digit into FEATURES numbers. The features are the last
-    conv block's output: a Dense layer trained on only five classes (tried) collapses to
-    features for those five and transfers worse."""
-    k = keras()
-    layers = k.layers
-    return k.Sequential([
-        layers.Input((8, 8, 1)),
-        layers.Conv2D(32, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(),
-        layers.Flatten(),
-    ], name=name)
-
-
-def build_feature_module(path: Path, seed: int = 0, progress: Progress = no_progress) -> Path:
-    """Pretrain the feature extractor on the digits 0-4 and save it as a TF2 SavedModel that
-    hub.KerasLayer loads (a Keras model saved with tf.saved_model.save implements the reusable
-    SavedModel API: __call__ with a training flag, variables, trainable_variables). Written
-    to a temporary sibling folder and moved into place, so a reader never sees half a module."""
-    import tensorflow as tf
-
-    from skills.vision_data import load_digits
-
-    k = keras()
-    seed_everything(seed)
-    images, labels = load_digits()
-    seen = np.isin(labels, PRETRAIN_DIGITS)
-    extractor = feature_extractor()
-    classifier = k.Sequential([extractor, k.layers.Dropout(0.3),
-                               k.layers.Dense(len(PRETRAIN_DIGITS), activation="softmax")])
-    classifier.compile(optimizer=k.optimizers.Adam(LEARNING_RATE),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = classifier.fit(
-        images[seen], labels[seen], epochs=PRETRAIN_EPOCHS, batch_size=32, verbose=0,
-        callbacks=[progress_callback(progress, PRETRAIN_EPOCHS, label="pretraining on digits 0-4")],
-    ).history
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
-    try:
-        tf.saved_model.save(extractor, str(staging))
-        (staging / MODULE_INFO).write_text(json.dumps({
-            "version": MODULE_VERSION, "input": [None, 8, 8, 1], "output": [None, FEATURES],
-            "pretrained_on": "digits 0-4 of data/vision/digits.csv.gz", "seed": seed,
-            "epochs": PRETRAIN_EPOCHS, "train_accuracy": round(float(history["accuracy"][-1]), 4),
-        }, indent=1))
-        if path.exists():
-            shutil.rmtree(path)  # an outdated module
-        os.replace(staging, path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return path
-
-
-def resolve_handle(handle: str, progress: Progress = no_progress,
-                   folder: Path | None = None) -> tuple[str, bool]:
-    """(handle for hub.KerasLayer, whether the local module had to be built now); "local" is
-    the module in `folder` (default: models/hub/digits-features)."""
-    if handle != "local":
-        return handle, False
-    path = module_dir(folder)
-    if module_is_built(path):
-        return str(path), False
-    progress(0.0, f"building the pretrained feature module in {path} (first run only)")
-    build_feature_module(path, progress=progress)
-    return str(path), True
-
-
-def _keras_layer_class(folder: Path | None = None):
-    """hub.KerasLayer whose from_config re-points a saved local handle that no longer exists
-    at this machine's module (in `folder`); the weights themselves come from the .keras file."""
-    import tensorflow_hub as hub
-
-    class KerasLayer(hub.KerasLayer):
-        @classmethod
-        def from_config(cls, config):
-            handle = config.get("handle")
-            if isinstance(handle, str) and "://" not in handle and not Path(handle).exists():
-                config = {**config, "handle": resolve_handle("local", folder=folder)[0]}
-            return hub.KerasLayer.from_config(config)
-
-    return KerasLayer
-
-
-def load_model(path: Path, module_folder: Path | None = None):
-    """Load a saved transfer model (model.keras) with its hub layer (re-pointed at the module in
-    `module_folder` when its saved one is gone)."""
-    return keras().models.load_model(path, custom_objects={"KerasLayer": _keras_layer_class(module_folder)})
-
-
-def plain_model(model):
-    """The same network as a trained local-handle transfer model, with the hub layer replaced by
-    its plain Keras layers (same weights). For exporters that cannot hold a KerasLayer: the TF.js
-    layers format has no such layer. URL modules have no known architecture: ValueError."""
-    k = keras()
-    hub_layer = next(layer for layer in model.layers if type(layer).__name__ == "KerasLayer")
-    if model.input_shape != (None, 8, 8, 1) or "://" in str(hub_layer.get_config().get("handle")):
-        raise ValueError("only models on the local digits module can be rebuilt as plain Keras")
-    extractor = feature_extractor()
-    by_shape = {tuple(w.shape): w.numpy() for w in hub_layer.weights}
-    extractor.set_weights([by_shape[tuple(w.shape)] for w in extractor.weights])
-    head = model.get_layer("head")
-    plain = k.Sequential([extractor, k.layers.Dense(head.units, activation="softmax", name="head")],
-                         name="transfer_plain")
-    plain.build((None, 8, 8, 1))
-    plain.get_layer("head").set_weights(head.get_weights())
-    return plain
 
 
 # --- data and models ----------------------------------------------------------------------------
@@ -369,20 +228,6 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     )
 
 
-def main(argv: list[str]) -> int:
-    """python -m skills.transfer build <dir>: make the local hub module (Makefile caches it)."""
-    if len(argv) != 2 or argv[0] != "build":
-        print("usage: python -m skills.transfer build <dir>", file=sys.stderr)
-        return 2
-    path = build_feature_module(Path(argv[1]), progress=lambda f, note: print(note, flush=True))
-    print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
-
-
 def _exportable(model):
     """TF.js has no KerasLayer: the same network from plain layers (same weights). A URL-module
     model keeps its hub layer, and its TF.js variant reports the failure."""
@@ -401,6 +246,20 @@ SPEC = SkillSpec(
                       class_names=lambda model, vocabulary: [str(d) for d in NEW_DIGITS],
                       prepare_model=_exportable),
     # made on call: importing tensorflow_hub is too slow for import time
-    custom_objects=lambda: {"KerasLayer": _keras_layer_class()},
+    custom_objects=lambda: {"KerasLayer": keras_layer_class()},
     settings=("hub_module_dir",),
 )
+
+
+def main(argv: list[str]) -> int:
+    """python -m skills.transfer build <dir>: make the local hub module (Makefile caches it)."""
+    if len(argv) != 2 or argv[0] != "build":
+        print("usage: python -m skills.transfer build <dir>", file=sys.stderr)
+        return 2
+    path = build_feature_module(Path(argv[1]), progress=lambda f, note: print(note, flush=True))
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

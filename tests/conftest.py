@@ -1,6 +1,12 @@
-"""Shared fixtures: settings on temporary folders, migrated databases (SQLite and PostgreSQL)."""
+"""Shared fixtures: settings on temporary folders, migrated databases (SQLite and PostgreSQL), the
+Rasa model and hub module (built once, under a file lock), and the one real stack that the e2e,
+Slack and browser tests share (booted once per test session; see `stack`)."""
 
+import contextlib
+import fcntl
+import inspect
 import os
+import shutil
 import socket
 import uuid
 from pathlib import Path
@@ -11,6 +17,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+# The staff API token of the shared stack (tests/e2e import it as tests.e2e.conftest.STAFF_TOKEN).
+STAFF_TOKEN = "e2e-staff-token"
+# The xdist group of every test that uses the shared stack: with `-n 2 --dist loadgroup` (make
+# test) one worker boots the stack and runs them all, in order; the other runs everything else.
+STACK_GROUP = "stack"
 # The machine's PostgreSQL (ARCHITECTURE.md): trust auth, database `test`.
 POSTGRES_ADMIN_URL = os.environ.get("TUTOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -98,3 +110,145 @@ def faq_brain():
     from faq.brain import FaqBrain
 
     return FaqBrain.load()
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """An exclusive lock on `path` (made if missing), so two xdist workers (or two test runs)
+    never build the same shared file at once; released when the block ends or the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def bot_model():
+    """The Rasa model for the current bot files (models/tutor-<hash>.tar.gz), trained only if
+    missing (`make test` trains it first). Locked: `rasa train` from two workers would write the
+    same file."""
+    from tutor.botmodel import ensure_model
+    from tutor.settings import Settings
+
+    settings = Settings()
+    with file_lock(settings.models_dir / ".bot-model.lock"):
+        model, _ = ensure_model(settings)
+    return model
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hub_module():
+    """The transfer skill's local hub module (models/hub/digits-features), built here only if
+    missing (`make test` builds it first). The transfer skill builds it on first use, in a test
+    or in the shared stack's worker: built once up front, under a lock, two xdist workers never
+    build it at once. Autouse and session-wide, so it is in place before any test runs (a check
+    of two files when it is)."""
+    from skills import transfer
+    from tutor.settings import Settings
+
+    path = Settings().hub_module_dir  # what the stack's worker and the skill's default use
+    with file_lock(path.parent / f".{path.name}.lock"):
+        transfer.resolve_handle("local", folder=path)  # builds it when missing
+    return path
+
+
+@pytest.fixture(scope="session")
+def fake_slack():
+    """The local fake Slack the shared stack posts to. It echoes the bot's own messages back as
+    message.im events, as real Slack does (the Slack tests check they are never answered)."""
+    from tests.slack.fake_slack import FakeSlack
+
+    with FakeSlack(echo_bot_messages=True) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, fake_slack, bot_model, hub_module):
+    """The real stack (Rasa, action server, worker, API) on free ports, booted once for every
+    e2e, Slack and browser test: the union of what they need.
+
+    - a staff token, and a copy of the lessons (the live-edit test changes a file under it);
+    - Slack on, pointed at the session's fake Slack (tests/slack);
+    - progress pushed every 0.1 s instead of 2 s, so a short training in the browser shows its bar
+      moving before the result lands (tests/web).
+
+    Tests on it never count rows across the whole database: each uses its own learner (socket.io
+    session, Slack user, REST sender) and looks only at that learner's jobs and answers.
+    """
+    from tutor.supervisor import Stack, isolated_settings
+
+    root = tmp_path_factory.mktemp("stack")
+    lessons = shutil.copytree(LESSONS, root / "lessons")
+    settings = isolated_settings(
+        root / "var",
+        staff_token=STAFF_TOKEN,
+        lessons_dir=lessons,
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=fake_slack.signing_secret,
+        slack_api_url=fake_slack.api_url,
+        progress_min_interval=0.1,
+    )
+    with Stack(settings, model=bot_model) as running:
+        fake_slack.webhook_url = f"{running.settings.rasa_url}/webhooks/slack/webhook"
+        yield running
+
+
+def _shared_session_fixtures(item) -> set[str]:
+    """Session-scoped fixtures of this test that are defined in the test tree (the costly ones:
+    the FAQ brain, exported models, ...), not pytest's own (tmp_path_factory and the like)."""
+    names: set[str] = set()
+    info = getattr(item, "_fixtureinfo", None)
+    for name, defs in (info.name2fixturedefs.items() if info else ()):
+        fixturedef = defs[-1]
+        if fixturedef.scope != "session":
+            continue
+        try:
+            source = Path(inspect.getsourcefile(fixturedef.func) or "")
+        except TypeError:
+            continue
+        if source.is_relative_to(ROOT / "tests"):
+            names.add(name)
+    return names
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses the shared stack `e2e` (so `-m "not e2e"` never boots it) and put
+    it in the xdist group "stack", so only one worker boots it.
+
+    Every other test gets a group too, for `--dist loadgroup`: its file, joined with the files of
+    any test that shares a session fixture of the test tree with it (the FAQ brain, the exported
+    models), so module and session fixtures are built once per run, not once per worker. Runs
+    first, before `-m` deselection and before xdist reads the groups."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: str, b: str) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    others = []
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            if item.get_closest_marker("e2e") is None:
+                item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group(STACK_GROUP))
+            continue
+        if item.get_closest_marker("xdist_group") is not None:
+            continue  # a test that chose its own group keeps it
+        module = f"file:{item.nodeid.split('::')[0]}"
+        find(module)
+        for name in _shared_session_fixtures(item):
+            union(module, f"fixture:{name}")
+        others.append((item, module))
+    for item, module in others:
+        item.add_marker(pytest.mark.xdist_group(find(module)))

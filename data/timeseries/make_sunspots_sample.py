@@ -1,7 +1,7 @@
 """Write sunspots_sample.csv: 48 made-up monthly rows in the format of the book's Sunspots.csv.
 
 The values are NOT real sunspot numbers: a smooth 11-year cycle plus seeded noise, rounded to one
-decimal like the real file. They exist so skills.timeseries.load_sunspots_csv is tested offline
+decimal like the real file. They exist so skills.timeseries_data.load_sunspots_csv is tested offline
 on the real file's layout (header ",Date,Monthly Mean Total Sunspot Number"; rows index,date,value;
 dates are month ends). Run from the repository root:
 

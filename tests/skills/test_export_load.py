@@ -31,7 +31,7 @@ def test_export_without_a_trained_model_asks_to_train_first(tmp_path):
 @pytest.mark.slow
 def test_export_transfer_model_reaches_tfjs_as_plain_layers_and_predicts_like_keras(tmp_path):
     """TF.js cannot hold a hub KerasLayer; the export rebuilds the network from plain layers."""
-    from skills import transfer
+    from skills import hub_module, transfer
 
     run_dir = tmp_path / "run"
     transfer.run(transfer.Params(epochs=2), run_dir)
@@ -40,7 +40,7 @@ def test_export_transfer_model_reaches_tfjs_as_plain_layers_and_predicts_like_ke
                                       formats=["tfjs", "tflite"], tflite_variants=["float32"]), out)
     assert result.extras["failed"] == []
     x, _ = validation(run_dir)
-    expected = transfer.load_model(run_dir / "model.keras").predict(x[:6], verbose=0)
+    expected = hub_module.load_model(run_dir / "model.keras").predict(x[:6], verbose=0)
     np.testing.assert_allclose(tfjs_predict(artifact(result, "tfjs").path, x[:6], tmp_path),
                                expected, atol=1e-4)
 

@@ -15,6 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from skills import timeseries as ts
+from skills import timeseries_data
 from skills.base import SkillError
 from tests.conftest import ROOT
 
@@ -269,7 +270,7 @@ def test_timeseries_an_exception_from_progress_stops_the_run(tmp_path):
 # ---------------------------------------------------------------- the sunspots loader
 
 def test_timeseries_sunspots_loader_reads_the_bundled_file_in_the_real_format():
-    loaded = ts.load_sunspots_csv(FIXTURE)
+    loaded = timeseries_data.load_sunspots_csv(FIXTURE)
     assert len(loaded.values) == 48 and loaded.values.dtype == np.float32
     assert loaded.time.tolist() == list(range(48))
     assert loaded.dates[0] == "1749-01-31" and loaded.dates[1] == "1749-02-28"
@@ -285,22 +286,22 @@ def test_timeseries_sunspots_loader_reads_a_url(tmp_path):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/{FIXTURE.name}"
-        loaded = ts.load_sunspots_csv(url)
+        loaded = timeseries_data.load_sunspots_csv(url)
     finally:
         server.shutdown()
         server.server_close()
-    assert np.array_equal(loaded.values, ts.load_sunspots_csv(FIXTURE).values)
+    assert np.array_equal(loaded.values, timeseries_data.load_sunspots_csv(FIXTURE).values)
 
 
 def test_timeseries_sunspots_loader_names_the_bad_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n1,1749-02-28,lots\n")
     with pytest.raises(SkillError, match="line 3: expected index,date,value"):
-        ts.load_sunspots_csv(bad)
+        timeseries_data.load_sunspots_csv(bad)
     empty = tmp_path / "empty.csv"
     empty.write_text(",Date,Monthly Mean Total Sunspot Number\n")
     with pytest.raises(SkillError, match="no rows"):
-        ts.load_sunspots_csv(empty)
+        timeseries_data.load_sunspots_csv(empty)
 
 
 def test_timeseries_sunspots_fixture_regenerates_byte_for_byte(tmp_path):

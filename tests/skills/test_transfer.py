@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from skills import transfer
+from skills import hub_module, transfer
 
 
 @pytest.mark.parametrize("bad", [
@@ -66,7 +66,7 @@ def default_run(module_dir, tmp_path_factory):
 def test_run_builds_the_missing_module_first_and_reports_it(default_run, module_dir):
     result, _, reports = default_run
     assert result.metrics["module_built"] == 1
-    assert transfer.module_is_built(module_dir)
+    assert hub_module.module_is_built(module_dir)
     assert "building the pretrained feature module" in reports[0][1]
     assert any("pretraining on digits 0-4" in note for _, note in reports)
 
@@ -77,7 +77,7 @@ def test_module_loads_through_hub_keras_layer_as_frozen_256_features(default_run
 
     layer = hub.KerasLayer(str(module_dir), trainable=False)
     features = layer(np.zeros((3, 8, 8, 1), np.float32))
-    assert features.shape == (3, transfer.FEATURES)
+    assert features.shape == (3, hub_module.FEATURES)
     assert layer.trainable_weights == [] and len(layer.weights) > 0
 
 
@@ -122,12 +122,12 @@ def test_saved_model_loads_even_when_its_module_folder_is_gone(default_run, modu
     machine's module (rebuilt here in another folder), and predictions do not change."""
     _, out, _ = default_run
     data = np.load(out / "validation.npz")
-    before = transfer.load_model(out / "model.keras").predict(data["x"], verbose=0)
+    before = hub_module.load_model(out / "model.keras").predict(data["x"], verbose=0)
     moved = tmp_path / "moved"
     shutil.move(module_dir, moved)
     try:
-        after = transfer.load_model(out / "model.keras", tmp_path / "rebuilt").predict(data["x"], verbose=0)
-        assert transfer.module_is_built(tmp_path / "rebuilt")
+        after = hub_module.load_model(out / "model.keras", tmp_path / "rebuilt").predict(data["x"], verbose=0)
+        assert hub_module.module_is_built(tmp_path / "rebuilt")
     finally:
         shutil.move(moved, module_dir)
     assert np.allclose(before, after, atol=1e-5)
@@ -136,7 +136,7 @@ def test_saved_model_loads_even_when_its_module_folder_is_gone(default_run, modu
 @pytest.mark.slow
 def test_cli_builds_a_module_into_the_given_folder(tmp_path, capsys):
     assert transfer.main(["build", str(tmp_path / "mod")]) == 0
-    assert transfer.module_is_built(tmp_path / "mod")
+    assert hub_module.module_is_built(tmp_path / "mod")
     assert str(tmp_path / "mod") in capsys.readouterr().out
     assert transfer.main(["make"]) == 2
 
@@ -159,7 +159,7 @@ def test_an_exception_from_progress_stops_the_transfer_run(default_run, tmp_path
 def test_plain_model_predicts_like_the_hub_model_without_a_keras_layer(default_run):
     _, out, _ = default_run
     data = np.load(out / "validation.npz")
-    model = transfer.load_model(out / "model.keras")
+    model = hub_module.load_model(out / "model.keras")
     plain = transfer.plain_model(model)
     assert not any(type(layer).__name__ == "KerasLayer" for layer in plain.layers)
     assert np.allclose(plain.predict(data["x"], verbose=0), model.predict(data["x"], verbose=0), atol=1e-5)
