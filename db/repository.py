@@ -5,8 +5,9 @@ atomic UPDATE is the point (see its docstring). Callers own the transaction.
 """
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Artifact, Job, JobStatus, Learner, UnansweredQuestion, utcnow
@@ -56,7 +57,7 @@ def claim_next_job(session: Session, worker_id: str) -> Job | None:
             session.rollback()
             return None
         now = utcnow()
-        claimed = session.execute(
+        result = session.execute(
             update(Job)
             .where(Job.id == candidate, Job.status == JobStatus.queued)
             .values(
@@ -67,14 +68,15 @@ def claim_next_job(session: Session, worker_id: str) -> Job | None:
                 attempts=Job.attempts + 1,
             )
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        claimed = cast(CursorResult, result).rowcount  # an UPDATE's Result is a CursorResult
         session.commit()
         if claimed == 1:
             job = session.get(Job, candidate, populate_existing=True)
             return job
 
 
-def set_status(session: Session, job: Job, status: JobStatus, **fields) -> Job:
+def set_status(session: Session, job: Job, status: JobStatus, **fields: object) -> Job:
     """Change a job's status through the state machine, stamping finished jobs."""
     check_transition(job.status, status)
     job.status = status
@@ -88,7 +90,7 @@ def set_status(session: Session, job: Job, status: JobStatus, **fields) -> Job:
 def still_owns(session: Session, job: Job, worker_id: str) -> bool:
     """True if the job is still running for this worker. A worker checks this before writing a
     result, so it never overwrites a job that was requeued (and maybe rerun) meanwhile."""
-    session.refresh(job, with_for_update=session.bind.dialect.name == "postgresql")
+    session.refresh(job, with_for_update=session.get_bind().dialect.name == "postgresql")
     return job.status is JobStatus.running and job.worker_id == worker_id
 
 

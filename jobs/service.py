@@ -5,6 +5,9 @@ way whoever asks for it. Nothing here knows Rasa: callers turn the returned payl
 messages on their channel.
 """
 
+from collections.abc import Callable
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from db import repository as repo
@@ -57,7 +60,7 @@ def source_run(session: Session, learner: Learner, job_id: int | None = None,
     return None
 
 
-def resolve_source(session: Session, job: Job, params: object, job_dir) -> None:
+def resolve_source(session: Session, job: Job, params: object, job_dir: Callable[[str], Path]) -> None:
     """Fill in a FromRun job's source folder, for the worker. The source must be a finished run
     of the same learner: a job can never read another learner's files, whatever its params say."""
     if not isinstance(params, FromRun):

@@ -16,13 +16,15 @@ import traceback
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from db import repository as repo
 from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus, utcnow
 from jobs import artifacts, service
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from skills import registry
-from skills.base import SkillError
+from skills.base import SkillError, SkillResult
 from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ class Worker:
             self._run(session, job)
         return True
 
-    def _run(self, session, job: Job) -> None:
+    def _run(self, session: Session, job: Job) -> None:
         log.info("job %s (%s) started", job.id, job.skill)
         repo.record_progress(session, job, 0.0, "starting")
         session.commit()
@@ -138,6 +140,8 @@ class Worker:
 
         out_dir = artifacts.job_dir(self.settings, job.public_id)
         shutil.rmtree(out_dir, ignore_errors=True)  # a retried job starts from an empty folder
+        result: SkillResult | None
+        outcome: dict[str, object]  # set_status's other fields
         try:
             skill = registry.get(job.skill)
             params = skill.params.model_validate(job.params)
@@ -146,23 +150,24 @@ class Worker:
             service.resolve_source(session, job, params,
                                    lambda public_id: artifacts.job_dir(self.settings, public_id))
             result = skill.run(params, out_dir, progress)
-            outcome = {"status": JobStatus.succeeded, "progress": 1.0}
+            status, outcome = JobStatus.succeeded, {"progress": 1.0}
         except JobCancelledByLearner:
             log.info("job %s cancelled by its learner", job.id)
             session.rollback()
             shutil.rmtree(out_dir, ignore_errors=True)
             return
         except JobTimedOut:
-            result, outcome = None, {"status": JobStatus.cancelled, "error": (
+            result, status, outcome = None, JobStatus.cancelled, {"error": (
                 f"I stopped it after {limit:g} seconds, the time limit for one training. "
                 "Try fewer epochs or a smaller model and ask again.")}
         except SkillError as exc:
-            result, outcome = None, {"status": JobStatus.failed, "error": str(exc),
-                                     "error_detail": traceback.format_exc()}
+            result, status = None, JobStatus.failed
+            outcome = {"error": str(exc), "error_detail": traceback.format_exc()}
         except Exception as exc:  # a crashed job must still reach the learner
             log.exception("job %s crashed", job.id)
-            result, outcome = None, {"status": JobStatus.failed, "error": UNEXPECTED_FAILURE,
-                                     "error_detail": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
+            result, status = None, JobStatus.failed
+            outcome = {"error": UNEXPECTED_FAILURE,
+                       "error_detail": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}
         # If this write fails (database down), the job stays running without heartbeats and
         # recover() requeues it, so it is retried rather than lost.
         session.rollback()
@@ -174,14 +179,13 @@ class Worker:
             self._store_result(session, job, result, out_dir)
         else:
             shutil.rmtree(out_dir, ignore_errors=True)
-        status = outcome.pop("status")
         repo.set_status(session, job, status, **outcome)
         session.commit()
         log.info("job %s %s", job.id, job.status.value)
         self._push_result(session, job)
 
-    def _store_result(self, session, job: Job, result, out_dir: Path) -> None:
-        stored = []
+    def _store_result(self, session: Session, job: Job, result: SkillResult, out_dir: Path) -> None:
+        stored: list[dict[str, object]] = []
         for item in result.artifacts:
             total = 0
             for path in [item.path, *item.extra_files]:
@@ -203,12 +207,12 @@ class Worker:
             "summary": result.summary,
         }
 
-    def _push_result(self, session, job: Job) -> None:
+    def _push_result(self, session: Session, job: Job) -> None:
         if self.notifier.trigger(job.conversation_id, RESULT_INTENT, job.id):
             job.notified_at = utcnow()
             session.commit()
 
-    def stop(self, *_args) -> None:
+    def stop(self, *_args: object) -> None:
         self.stopping.set()
 
 

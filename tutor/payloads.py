@@ -106,9 +106,9 @@ class LessonState(_Payload):
     finished: bool = False
 
 
-Payload = Annotated[JobCard | JobProgress | JobResult | JobsCancelled | ModelList | FaqMeta | LessonState,
-                    Field(discriminator="type")]
-PAYLOAD = TypeAdapter(Payload)
+AnyPayload = JobCard | JobProgress | JobResult | JobsCancelled | ModelList | FaqMeta | LessonState
+Payload = Annotated[AnyPayload, Field(discriminator="type")]
+PAYLOAD: TypeAdapter[AnyPayload] = TypeAdapter(Payload)
 
 
 def as_json_message(payload: BaseModel) -> dict[str, Any]:

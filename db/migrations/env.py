@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the engine Tutor itself would use."""
 
 from alembic import context
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 
 from db.engine import make_engine
 from db.models import Base
@@ -8,13 +9,16 @@ from db.models import Base
 config = context.config
 
 
-def include_name(name, type_, parent_names) -> bool:
+def include_name(name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames) -> bool:
     """Only Tutor's own tables: Rasa's tracker store may share the database (compose)."""
     return type_ != "table" or name in Base.metadata.tables
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # db.migrate.alembic_config always sets it
+        raise RuntimeError("no sqlalchemy.url in the Alembic config")
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
