@@ -7,20 +7,30 @@ answers, free questions (answered, then the question again) and commands (handed
 action their intent normally runs). The slot only routes; the database holds the truth.
 action_lesson and the job-result action set the slot from it after every turn; action_lesson_reply
 leaves it (see the comment there), so it can be one message stale, which costs one hop.
+
+Rasa lives here, not in curriculum: lesson buttons say what a click means (curriculum.replies.Button)
+and `payload` writes the intent payload Rasa reads without NLU, and the intents that make a
+message a command rather than an answer are ours to know (`COMMANDS`).
 """
 
+import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions import runtime
 from actions.answer_question import reply as faq_reply
 from actions.queueing import learner_of
-from curriculum.tutoring import Reply
+from curriculum.replies import Button, ButtonAction, Reply
+from curriculum.tutoring import Tutoring
+from db.models import Learner
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +51,58 @@ NORMAL_ACTIONS = {
 }
 
 
+# A click sends its intent (with its entity), so it never depends on NLU: bot/data/lesson_rules.yml
+# routes each intent to action_lesson, bot/domain.yml declares the entities.
+BUTTON_INTENTS: dict[ButtonAction, tuple[str, str | None]] = {
+    "start_lesson": ("start_lesson", "lesson"),
+    "list_lessons": ("list_lessons", None),
+    "next": ("lesson_next", None),
+    "repeat": ("lesson_repeat", None),
+    "skip": ("lesson_skip", None),
+    "answer": ("lesson_answer", "answer"),
+}
+
+# Intents NLU may give a typed answer ("y = 2x - 1" reads like train_neuron). A message that
+# curriculum says may be a command (Tutoring.may_be_command) is one when NLU is this sure of one.
+COMMANDS = {"train_neuron", "train_vision", "train_transfer", "train_sentiment", "train_textgen",
+            "train_timeseries", "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
+            "export_model", "help", "goodbye"}
+SURE = 0.9
+
+
+def payload(button: Button) -> str:
+    """The Rasa payload of a lesson button: `/intent` or `/intent{"entity": value}`."""
+    intent, entity = BUTTON_INTENTS[button.action]
+    if entity is None:
+        return f"/{intent}"
+    return f"/{intent}" + json.dumps({entity: button.value}, ensure_ascii=False)
+
+
+def rasa_buttons(buttons: list[Button]) -> list[dict[str, str]]:
+    return [{"title": button.title, "payload": payload(button)} for button in buttons]
+
+
+def sure_command(intent: dict[str, Any]) -> bool:
+    """NLU is sure the message is a command that is not a lesson's (see COMMANDS)."""
+    return intent.get("name") in COMMANDS and float(intent.get("confidence") or 0) >= SURE
+
+
+@dataclass
+class ResumeNote:
+    text: str | None
+    buttons: list[dict[str, str]]
+
+
+class ChatTutoring(Tutoring):
+    """Tutoring for the action server (runtime.tutoring). Its one difference: the resume note
+    carries Rasa buttons, because actions/answer_question.py hands `note.buttons` straight to
+    the dispatcher. Once that action renders the note with `render`, this class can go."""
+
+    def resume_note(self, session: Session, learner: Learner) -> ResumeNote | None:  # type: ignore[override]
+        note = super().resume_note(session, learner)
+        return None if note is None else ResumeNote(note.text, rasa_buttons(note.buttons))
+
+
 def _entity(tracker: Tracker, name: str) -> str | None:
     return next((str(e.get("value")) for e in tracker.latest_message.get("entities", [])
                  if e.get("entity") == name and e.get("value") is not None), None)
@@ -50,7 +112,7 @@ def render(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     for message in reply.messages:
         extra = {"json_message": {"data": message.data}} if message.data else {}
         if message.text or message.buttons or message.image:
-            dispatcher.utter_message(text=message.text, buttons=message.buttons or None,
+            dispatcher.utter_message(text=message.text, buttons=rasa_buttons(message.buttons) or None,
                                      image=message.image, **extra)
         elif extra:
             dispatcher.utter_message(**extra)
@@ -117,9 +179,7 @@ class ActionLessonReply(Action):
         try:
             with runtime.sessions()() as session:
                 learner = learner_of(session, tracker)
-                reply, faq = tutoring.reply_while_asking(
-                    session, learner, text, intent.get("name") or "", float(intent.get("confidence") or 0),
-                    faq_answer)
+                reply, faq = _reply_while_asking(tutoring, session, learner, text, intent, faq_answer)
                 asking = tutoring.asking(session, learner)
                 session.commit()
         except SQLAlchemyError:
@@ -136,3 +196,19 @@ class ActionLessonReply(Action):
         # brought us here must still match after this action, so Rasa listens next. A stale
         # slot costs one hop: the next message comes here, finds no question and hands it on.
         return []
+
+
+def _reply_while_asking(tutoring: Tutoring, session: Session, learner: Learner, text: str,
+                        intent: dict[str, Any], faq_answer: Callable[[str], Any]) -> tuple[Reply | None, Any]:
+    """(lesson reply, FAQ answer to show first) for a message while a question is open; a None
+    reply hands the message to its intent's usual action. A free question the FAQ brain can
+    answer comes first, then a command NLU is sure of that could not be an answer, then the
+    message is graded as an answer."""
+    if not tutoring.asking(session, learner):
+        return None, None
+    free = tutoring.free_question(session, learner, text, faq_answer)
+    if free is not None:
+        return free
+    if sure_command(intent) and tutoring.may_be_command(session, learner, text):
+        return None, None
+    return tutoring.answer(session, learner, text), None

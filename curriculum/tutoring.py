@@ -11,9 +11,7 @@ again, and is told so.
 """
 
 import copy
-import json
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -23,6 +21,7 @@ from curriculum import engine
 from curriculum.engine import Position, Turn
 from curriculum.library import LessonLibrary
 from curriculum.model import AskStep, ChoiceAsk, Lesson, ShortAsk
+from curriculum.replies import Button, Message, Reply, reflow
 from db import progress as store
 from db import repository as repo
 from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
@@ -38,22 +37,7 @@ FILLER = set("""a an the lesson lessons start begin resume take do let lets let'
     again restart continue chapter""".split())
 QUESTION = re.compile(r"\?\s*$|^\s*(what|why|how|when|where|which|who|whom|whose|can|could|does|do|"
                       r"is|are|should|would|will|explain|tell me|define)\b", re.I)
-
-
-@dataclass
-class Message:
-    """One chat message, channel-neutral (the action maps it onto Rasa's dispatcher)."""
-
-    text: str | None = None
-    buttons: list[dict[str, str]] = field(default_factory=list)
-    image: str | None = None
-    data: dict[str, Any] | None = None  # a custom payload (job cards, lesson state)
-
-
-@dataclass
-class Reply:
-    messages: list[Message]
-    asking: bool = False  # the learner's next message answers an open question or pick
+WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 class Tutoring:
@@ -79,8 +63,8 @@ class Tutoring:
                     f"{self._status_note(lesson, rows.get(lesson.id))}")
             lines.append(line)
         suggestions = self._suggested(lessons, rows)
-        buttons = [{"title": f"{verb} lesson {lessons.index(lesson) + 1}: {lesson.title}",
-                    "payload": _start_payload(lesson.id)} for verb, lesson in suggestions]
+        buttons = [Button(f"{verb} lesson {lessons.index(lesson) + 1}: {lesson.title}", "start_lesson",
+                          lesson.id) for verb, lesson in suggestions]
         return Reply([Message("\n".join(lines), buttons)])
 
     def start(self, session: Session, learner: Learner, conversation_id: str, text: str,
@@ -149,7 +133,7 @@ class Tutoring:
         if row.status is not LessonStatus.active:
             return Reply([Message(f"You were in **{lesson.title}**, at step "
                                   f"{_step_number(lesson, position)} of {len(lesson.steps)}.",
-                                  [{"title": "Resume it", "payload": _start_payload(lesson.id)}])])
+                                  [Button("Resume it", "start_lesson", lesson.id)])])
         intro = [Message(f"You're in **{lesson.title}**, step {_step_number(lesson, position)} of "
                          f"{len(lesson.steps)}. Here's where we were:")]
         return self._move(session, learner, row, lesson, engine.present, intro)
@@ -164,36 +148,42 @@ class Tutoring:
             f"Okay, I've left **{lesson.title}** at step {_step_number(lesson, _position(row))} of "
             f"{len(lesson.steps)}. Your progress is saved: say \"start lesson "
             f"{self._number(lesson)}\" to pick it up again.",
-            [{"title": "Show all lessons", "payload": "/list_lessons"}])])
+            [Button("Show all lessons", "list_lessons")])])
 
-    def reply_while_asking(self, session: Session, learner: Learner, text: str, intent: str,
-                           confidence: float, faq_answer: Callable[[str], Any] | None = None
-                           ) -> tuple[Reply | None, Any]:
-        """A message while a question is open: (lesson reply, FAQ answer to show first).
+    # ---- a message while a question is open -------------------------------------------------
+    # The chat side decides, in this order: a free question the FAQ brain can answer
+    # (`free_question`), a command its language understanding is sure of and that
+    # `may_be_command` allows, else an answer (`answer`). Curriculum knows the question, not NLU.
 
-        It is a free question when it reads like one, isn't an accepted answer, and the FAQ
-        brain knows the answer; a command when it names no option of a multiple-choice question
-        (or is a short question's long non-answer) and NLU is sure of a command intent. Then the
-        lesson reply is None and the caller runs that command. Everything else is an answer.
-        """
+    def free_question(self, session: Session, learner: Learner, text: str,
+                      faq_answer: Callable[[str], Any]) -> tuple[Reply, Any] | None:
+        """(the open question again, the FAQ answer to show first) when the text reads like a
+        question, isn't an accepted answer and `faq_answer` knows the answer; else None. No try
+        is used up."""
+        found = self._open_question(session, learner)
+        if found is None or not QUESTION.search(text):
+            return None
+        row, lesson, position = found
+        if _accepts(lesson.step(position.step_id), text):
+            return None
+        answer = faq_answer(text)
+        if answer is None:
+            return None
+        return self._move(session, learner, row, lesson, engine.present, [Message("Back to the lesson:")]), answer
+
+    def may_be_command(self, session: Session, learner: Learner, text: str) -> bool:
+        """Whether a message to the open question could be a command rather than an answer try:
+        a question (not a run's parameter pick, where any text is a pick) is open, and the text
+        names no option of a multiple choice, or is two words or more that a short question
+        doesn't accept. Which command it is, and whether it is one, only the caller can tell."""
         found = self._open_question(session, learner)
         if found is None:
-            return None, None
-        row, lesson, position = found
+            return False
+        _, lesson, position = found
         step = lesson.step(position.step_id)
-        is_answer = (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
-                    (isinstance(step, ShortAsk) and step.accepts(text))
-        if not is_answer and QUESTION.search(text) and faq_answer is not None:
-            found = faq_answer(text)
-            if found is not None:
-                reply = self._move(session, learner, row, lesson, engine.present,
-                                   [Message("Back to the lesson:")])
-                return reply, found
-        if not is_answer and isinstance(step, AskStep) and confidence >= 0.9 and intent in COMMANDS \
-                and (isinstance(step, ChoiceAsk) or len(re.findall(r"[^\W\d_]{2,}", text)) >= 2):
-            return None, None
-        return self._move(session, learner, row, lesson,
-                          lambda lesson, position: engine.answer(lesson, position, text)), None
+        if not isinstance(step, AskStep) or _accepts(step, text):
+            return False
+        return isinstance(step, ChoiceAsk) or len(WORDS.findall(text)) >= 2
 
     def answers_open_question(self, session: Session, learner: Learner, text: str) -> bool:
         """Whether the text is an accepted reply to the open question (an option of a multiple
@@ -202,9 +192,7 @@ class Tutoring:
         if found is None:
             return False
         _, lesson, position = found
-        step = lesson.step(position.step_id)
-        return (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
-               (isinstance(step, ShortAsk) and step.accepts(text))
+        return _accepts(lesson.step(position.step_id), text)
 
     def asking(self, session: Session, learner: Learner) -> bool:
         """Whether the learner's active lesson waits for their answer (the Rasa slot's truth)."""
@@ -228,7 +216,7 @@ class Tutoring:
         if lesson is None or row.step_id is None:
             return None
         return Message(f"(We're in the middle of **{lesson.title}**. Ready to carry on?)",
-                       [{"title": "Back to the lesson", "payload": "/lesson_repeat"}])
+                       [Button("Back to the lesson", "repeat")])
 
     def progress(self, session: Session, learner: Learner) -> Reply:
         """"How am I doing?": lessons done, where they are in the others, first-try quiz score,
@@ -255,8 +243,7 @@ class Tutoring:
             score = f", quiz {item.first_try_correct}/{item.answered} first try" if item.answered else ""
             lines.append(f"- **{item.title}**: {where}{score}")
         upcoming = next((item for item in summary.lessons if item.status == "not started"), None)
-        buttons = [{"title": f"Start {upcoming.title}", "payload": _start_payload(upcoming.lesson_id)}] \
-            if upcoming else []
+        buttons = [Button(f"Start {upcoming.title}", "start_lesson", upcoming.lesson_id)] if upcoming else []
         chart = f"{self.public_base_url}/progress/{learner.public_id}/chart.png"
         return Reply([Message("\n".join(lines), buttons), Message(image=chart)])
 
@@ -276,8 +263,7 @@ class Tutoring:
             return Reply([Message(
                 f"The lesson's training {what}, so we're still at this step. Say \"repeat\" to run "
                 "it again, or \"skip\" to move on without it.",
-                [{"title": "Run it again", "payload": "/lesson_repeat"},
-                 {"title": "Skip it", "payload": "/lesson_skip"}])])
+                [Button("Run it again", "repeat"), Button("Skip it", "skip")])])
         metrics = (job.result or {}).get("metrics", {})
         turns = engine.run_finished(lesson, position, job.skill, metrics)
         return self._finish(session, row.learner, row, lesson, position, turns, [])
@@ -360,7 +346,7 @@ class Tutoring:
         return Reply(messages, asking=asking)
 
     def _message(self, turn: Turn) -> Message:
-        buttons = [{"title": b["title"], "payload": _button_payload(b["payload"])} for b in turn.buttons]
+        buttons = [_engine_button(b) for b in turn.buttons]
         text = reflow(turn.text)
         image = turn.image
         if image and image.startswith("images/"):
@@ -406,12 +392,6 @@ class Tutoring:
                 "You can go ahead anyway, or say \"quit lesson\" and do that first.")
 
 
-# Intents NLU may give a typed answer; a sure, wordy, non-matching one is a command instead.
-COMMANDS = {"train_neuron", "train_vision", "train_transfer", "train_sentiment", "train_textgen",
-            "train_timeseries", "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
-            "export_model", "help", "goodbye"}
-
-
 def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
     """The lesson a learner names: its number ("3", "third"), its id, or words of its title."""
     lowered = text.casefold()
@@ -439,32 +419,17 @@ def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
     return best[2] if best and best[0] > 0 else None
 
 
-STRUCTURE = re.compile(r"^\s*([|>#`]|[-*+]\s|\d+[.)]\s|```)")
+def _engine_button(button: dict[str, str]) -> Button:
+    """The engine's {"title", "payload"} buttons carry "next" or the answer they give."""
+    if button["payload"] == engine.NEXT:
+        return Button(button["title"], "next")
+    return Button(button["title"], "answer", button["payload"])
 
 
-def reflow(text: str) -> str:
-    """Join the hard-wrapped lines of a lesson's plain paragraphs (YAML `|` blocks keep the
-    author's line breaks, which chat would show as ragged lines); tables, lists, quotes,
-    headings and code keep theirs."""
-    blocks = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.split("\n")
-        if any(STRUCTURE.match(line) for line in lines):
-            blocks.append(block)
-        else:
-            blocks.append(" ".join(line.strip() for line in lines))
-    return "\n\n".join(blocks)
-
-
-def _start_payload(lesson_id: str) -> str:
-    return "/start_lesson" + json.dumps({"lesson": lesson_id})
-
-
-def _button_payload(payload: str) -> str:
-    """Engine payloads as Rasa intent payloads, so a click never depends on NLU."""
-    if payload == engine.NEXT:
-        return "/lesson_next"
-    return "/lesson_answer" + json.dumps({"answer": payload}, ensure_ascii=False)
+def _accepts(step: object, text: str) -> bool:
+    """An option of a multiple choice, or a right short answer."""
+    return (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
+        (isinstance(step, ShortAsk) and step.accepts(text))
 
 
 def _position(row: LessonProgress) -> Position | None:

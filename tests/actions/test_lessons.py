@@ -1,16 +1,23 @@
 """The lesson actions: thin translation, the slot set from the database, and commands handed back."""
 
+import json
+from types import SimpleNamespace
+from typing import get_args
+
+import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from sqlalchemy.exc import OperationalError
 
 from actions import lessons as lesson_actions
 from actions import runtime
-from actions.lessons import NORMAL_ACTIONS, ActionLesson, ActionLessonReply
+from actions.lessons import BUTTON_INTENTS, COMMANDS, NORMAL_ACTIONS, ActionLesson, ActionLessonReply, payload
+from actions.queueing import learner_of
+from curriculum.replies import Button, ButtonAction
+from faq.knowledge import Entry
 from tests.actions.conftest import texts, tracker_for
 from tests.conftest import ROOT
-
-import pytest
 
 
 @pytest.fixture
@@ -69,3 +76,110 @@ def test_action_lesson_says_the_database_is_down_without_a_stack_trace(lesson_db
     monkeypatch.setattr(runtime, "sessions", lambda: broken)
     events = ActionLesson().run(dispatcher, tracker_for("next", intent="lesson_next"), {})
     assert events == [] and texts(dispatcher) == lesson_actions.DB_DOWN
+
+
+# ---- lesson buttons: curriculum's semantic actions as the payloads the bot's rules expect -------
+
+def _domain():
+    return yaml.safe_load((ROOT / "bot" / "domain.yml").read_text())
+
+
+@pytest.mark.parametrize("button,expected", [
+    (Button("Start lesson 1", "start_lesson", "hello-neuron"), '/start_lesson{"lesson": "hello-neuron"}'),
+    (Button("Show all lessons", "list_lessons"), "/list_lessons"),
+    (Button("Next", "next"), "/lesson_next"),
+    (Button("Back to the lesson", "repeat"), "/lesson_repeat"),
+    (Button("Skip it", "skip"), "/lesson_skip"),
+    (Button("Examples of data", "answer", "b"), '/lesson_answer{"answer": "b"}'),
+    (Button("50", "answer", "50"), '/lesson_answer{"answer": "50"}'),
+])
+def test_each_button_action_maps_to_the_exact_payload_string_the_bot_reads(button, expected):
+    assert payload(button) == expected
+
+
+def test_every_semantic_button_action_has_a_payload():
+    assert set(BUTTON_INTENTS) == set(get_args(ButtonAction))
+
+
+def test_every_button_intent_is_a_declared_intent_whose_rule_runs_action_lesson():
+    lesson_rules = {rule["steps"][0]["intent"]: rule["steps"][1]["action"] for rule in _rules("lesson_rules.yml")
+                    if "condition" not in rule}
+    domain = _domain()
+    for intent, entity in BUTTON_INTENTS.values():
+        assert intent in domain["intents"] and lesson_rules[intent] == "action_lesson", intent
+        assert entity is None or entity in domain["entities"], entity
+
+
+def test_an_answer_button_payload_carries_any_value_as_json():
+    sent = payload(Button("Grüße", "answer", 'say "hi"'))
+    intent, _, entities = sent.partition("{")
+    assert intent == "/lesson_answer" and json.loads("{" + entities) == {"answer": 'say "hi"'}
+
+
+def test_lesson_buttons_reach_the_chat_as_title_and_payload(lesson_db, dispatcher):
+    ActionLesson().run(dispatcher, tracker_for("start lesson 1", intent="start_lesson"), {})
+    buttons = [b for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert buttons == [{"title": "Next", "payload": "/lesson_next"}]
+
+
+def test_the_resume_note_for_actions_answer_question_comes_with_the_repeat_payload(lesson_db, dispatcher):
+    started = tracker_for("start lesson 1", intent="start_lesson")
+    ActionLesson().run(dispatcher, started, {})
+    with lesson_db() as session:
+        note = runtime.tutoring().resume_note(session, learner_of(session, started))
+    assert note.buttons == [{"title": "Back to the lesson", "payload": "/lesson_repeat"}]
+
+
+# ---- a message while a question is open: the action decides with NLU's intent and confidence ----
+
+def _tracker(text: str, intent: str, confidence: float) -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": "socketio"}]
+    return Tracker("learner-1", {"lesson_asking": True}, message, events, False, None, {}, "action_listen")
+
+
+@pytest.fixture
+def at_the_first_question(lesson_db, dispatcher):
+    ActionLesson().run(dispatcher, tracker_for("start lesson 1", intent="start_lesson"), {})
+    ActionLesson().run(dispatcher, tracker_for("next", intent="lesson_next"), {})
+    dispatcher.messages.clear()
+    return dispatcher
+
+
+def test_action_lesson_reply_hands_a_sure_command_during_a_choice_question_back(at_the_first_question):
+    dispatcher = at_the_first_question
+    events = ActionLessonReply().run(dispatcher, _tracker("show my models", "show_models", 0.98), {})
+    assert events == [SlotSet("lesson_asking", True), FollowupAction("action_show_models")]
+    assert dispatcher.messages == []
+
+
+def test_action_lesson_reply_grades_an_unsure_command_as_an_answer(at_the_first_question):
+    dispatcher = at_the_first_question
+    events = ActionLessonReply().run(dispatcher, _tracker("show my models", "show_models", 0.6), {})
+    assert events == [] and "couldn't match" in texts(dispatcher)
+
+
+def test_action_lesson_reply_grades_a_sure_command_that_names_an_option(at_the_first_question):
+    dispatcher = at_the_first_question
+    ActionLessonReply().run(dispatcher, _tracker("b", "train_neuron", 0.99), {})
+    assert "From data plus answers, the computer infers the rules" in texts(dispatcher)
+
+
+def test_action_lesson_reply_grades_a_sure_intent_that_is_no_command(at_the_first_question):
+    dispatcher = at_the_first_question
+    assert "greet" not in COMMANDS
+    events = ActionLessonReply().run(dispatcher, _tracker("hello there", "greet", 0.99), {})
+    assert events == [] and "couldn't match" in texts(dispatcher)
+
+
+def test_action_lesson_reply_answers_a_free_question_first_then_asks_again(at_the_first_question, monkeypatch):
+    dispatcher = at_the_first_question
+    entry = Entry(id="loss", kind="concept", topic="Loss", questions=("what is a loss?",),
+                  answer="How wrong the model is.")
+    monkeypatch.setattr(runtime, "faq", lambda: SimpleNamespace(
+        ask=lambda text: (SimpleNamespace(entry=entry, score=0.8), [])))
+    # NLU is sure of a command, but the FAQ brain knows the question: it is answered first.
+    events = ActionLessonReply().run(dispatcher, _tracker("how do I export my model?", "export_model", 0.99), {})
+    said = texts(dispatcher)
+    assert events == [] and said.index("How wrong the model is.") < said.index("Back to the lesson")
+    assert "what do you give the computer" in said

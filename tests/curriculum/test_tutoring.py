@@ -97,7 +97,7 @@ def test_tutoring_start_by_number_says_the_first_step_and_stores_an_active_row(t
     session, me = learner()
     reply = tutoring.start(session, me, "conv-1", "start lesson 1")
     assert "Let's start **Tiny lesson**" in texts(reply) and "Welcome to tiny." in texts(reply)
-    assert any(b["payload"] == "/lesson_next" for m in reply.messages for b in m.buttons)
+    assert any(b.action == "next" for m in reply.messages for b in m.buttons)
     row = session.query(LessonProgress).one()
     assert row.status is LessonStatus.active and row.step_id == "hello" and not reply.asking
 
@@ -107,8 +107,7 @@ def test_tutoring_wrong_answer_then_right_stores_both_attempts_with_time_taken(t
     tutoring.start(session, me, "conv-1", "start lesson 1")
     question = tutoring.next(session, me)
     assert question.asking and "What does a neuron learn?" in texts(question)
-    assert {b["payload"] for m in question.messages for b in m.buttons} >= {
-        '/lesson_answer{"answer": "a"}', '/lesson_answer{"answer": "b"}'}
+    assert {(b.action, b.value) for m in question.messages for b in m.buttons} >= {("answer", "a"), ("answer", "b")}
     clock.now += timedelta(seconds=12)
     wrong = tutoring.answer(session, me, "b")
     assert "No colours here." in texts(wrong) and wrong.asking
@@ -195,20 +194,41 @@ def test_tutoring_free_question_is_answered_then_the_question_is_asked_again(tut
     tutoring.start(session, me, "conv-1", "start lesson 1")
     tutoring.next(session, me)
     faq = SimpleNamespace(entry="overfitting")
-    reply, found = tutoring.reply_while_asking(session, me, "what is overfitting?", "faq", 0.9,
-                                               lambda text: faq)
+    reply, found = tutoring.free_question(session, me, "what is overfitting?", lambda text: faq)
     assert found is faq and "Back to the lesson" in texts(reply) and "What does a neuron" in texts(reply)
     assert session.query(QuizAttempt).count() == 0
-    typed, found = tutoring.reply_while_asking(session, me, "a", "nlu_fallback", 0.3, lambda text: faq)
-    assert found is None and "Yes!" in texts(typed)
+    assert tutoring.free_question(session, me, "a", lambda text: faq) is None  # an option is an answer
+    typed = tutoring.answer(session, me, "a")
+    assert "Yes!" in texts(typed)
 
 
-def test_tutoring_a_sure_command_during_a_choice_question_is_handed_back(tutoring, learner):
+def test_tutoring_free_question_is_none_when_the_faq_brain_does_not_know_or_no_question_is_open(
+        tutoring, learner):
     session, me = learner()
     tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert tutoring.free_question(session, me, "what is overfitting?", lambda text: "known") is None  # a say step
     tutoring.next(session, me)
-    reply, found = tutoring.reply_while_asking(session, me, "show my models", "show_models", 0.98)
-    assert reply is None and found is None and tutoring.asking(session, me)
+    assert tutoring.free_question(session, me, "what is overfitting?", lambda text: None) is None
+    assert tutoring.free_question(session, me, "overfitting", lambda text: "known") is None  # not a question
+
+
+def test_tutoring_a_message_naming_no_option_of_a_choice_question_may_be_a_command(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert not tutoring.may_be_command(session, me, "show my models")  # no question open
+    tutoring.next(session, me)
+    assert tutoring.may_be_command(session, me, "show my models") and tutoring.asking(session, me)
+    assert not tutoring.may_be_command(session, me, "b") and not tutoring.may_be_command(session, me, "A colour")
+
+
+def test_tutoring_only_a_wordy_non_answer_to_a_short_question_may_be_a_command(tutoring, learner):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    assert not tutoring.may_be_command(session, me, "show my models")  # a run's pick: any text is a pick
+    tutoring.skip(session, me)
+    assert tutoring.asking(session, me)  # q2, a short question
+    assert tutoring.may_be_command(session, me, "show my models")
+    assert not tutoring.may_be_command(session, me, "2") and not tutoring.may_be_command(session, me, "help")
 
 
 def test_tutoring_quit_then_where_then_start_resumes_at_the_same_step(tutoring, learner):
@@ -291,14 +311,6 @@ def test_tutoring_progress_summarises_lessons_quiz_score_and_links_the_chart(tut
     assert "completed 0 of 2 lessons" in text and "0 of 1 right on the first try (0%)" in text
     assert "**Tiny lesson**: active, step 3 of 5 (40%)" in text
     assert reply.messages[-1].image == f"http://tutor.test/progress/{me.public_id}/chart.png"
-
-
-def test_reflow_joins_wrapped_paragraph_lines_but_keeps_tables_lists_and_code():
-    from curriculum.tutoring import reflow
-
-    text = "Machine learning\nflips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n1. predict\n2. measure\n\n```\na = 1\nb = 2\n```"
-    assert reflow(text) == ("Machine learning flips it around.\n\n| x | y |\n|---|---|\n| 1 | 3 |\n\n"
-                            "1. predict\n2. measure\n\n```\na = 1\nb = 2\n```")
 
 
 def test_tutoring_a_training_that_finished_while_the_lesson_was_paused_counts_on_resume(tutoring, learner):

@@ -1,0 +1,54 @@
+"""What a lesson turn says, in words any channel can show: messages, buttons and the reply.
+
+Lessons run in the web widget and in Slack, behind Rasa today, so nothing here names an intent
+or a payload string. A button says what clicking it means (`action`, and `value` for the lesson
+or the answer it carries); the chat side (actions/lessons.py) turns that into the message its
+channel sends back on a click, so a click never depends on language understanding.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# What a click asks for. start_lesson carries a lesson id, answer an option id or a parameter pick.
+ButtonAction = Literal["start_lesson", "list_lessons", "next", "repeat", "skip", "answer"]
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    action: ButtonAction
+    value: str | None = None
+
+
+@dataclass
+class Message:
+    """One chat message, channel-neutral (the action maps it onto Rasa's dispatcher)."""
+
+    text: str | None = None
+    buttons: list[Button] = field(default_factory=list)
+    image: str | None = None
+    data: dict[str, Any] | None = None  # a custom payload (job cards, lesson state)
+
+
+@dataclass
+class Reply:
+    messages: list[Message]
+    asking: bool = False  # the learner's next message answers an open question or pick
+
+
+STRUCTURE = re.compile(r"^\s*([|>#`]|[-*+]\s|\d+[.)]\s|```)")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of a lesson's plain paragraphs (YAML `|` blocks keep the
+    author's line breaks, which chat would show as ragged lines); tables, lists, quotes,
+    headings and code keep theirs."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.split("\n")
+        if any(STRUCTURE.match(line) for line in lines):
+            blocks.append(block)
+        else:
+            blocks.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(blocks)
