@@ -10,31 +10,23 @@ message without a restart. A learner whose current step vanished in an edit star
 again, and is told so.
 """
 
-import copy
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from curriculum import engine
+from curriculum import engine, positions
 from curriculum.engine import Position, Turn
 from curriculum.library import LessonLibrary
+from curriculum.lookup import find_lesson
 from curriculum.model import AskStep, ChoiceAsk, Lesson, ShortAsk
 from curriculum.replies import Button, Message, Reply, reflow
 from db import progress as store
 from db import repository as repo
 from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
 
-CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-             "eight": 8, "nine": 9, "ten": 10}
-ORDINALS = {word: n for n, words in enumerate([
-    (), ("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
-    ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th"), ("tenth", "10th")])
-    for word in words}
-FILLER = set("""a an the lesson lessons start begin resume take do let lets let's us me i want to
-    learn about on please course module one that this go with study open can we could you now
-    again restart continue chapter""".split())
 QUESTION = re.compile(r"\?\s*$|^\s*(what|why|how|when|where|which|who|whom|whose|can|could|does|do|"
                       r"is|are|should|would|will|explain|tell me|define)\b", re.I)
 WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -79,12 +71,12 @@ class Tutoring:
         previous = rows.get(lesson.id)
         row, _ = store.open_lesson(session, learner, lesson.id, conversation_id)
         notes = [self._missing_prerequisites(lesson, rows)]
-        position = _position(row)
+        position = positions.load(row)
         resumable = (previous is not None and previous.status is not LessonStatus.completed
-                     and position is not None and _valid(lesson, position))
+                     and position is not None and positions.valid(lesson, position))
         if resumable:
             notes.append(f"Welcome back to **{lesson.title}**. We were at step "
-                         f"{_step_number(lesson, position)} of {len(lesson.steps)}.")
+                         f"{positions.step_number(lesson, position)} of {len(lesson.steps)}.")
             turns = self._unless_training(session, row, lesson, position, engine.present)
             if turns is None:
                 turns = [Turn(f"Your training (job #{row.job_id}) is still going; the lesson "
@@ -126,15 +118,15 @@ class Tutoring:
         lesson = self.library.get(row.lesson_id) if row else None
         if row is None or lesson is None:
             return self._no_lesson(session, learner, "You haven't started a lesson yet.")
-        position = _position(row)
+        position = positions.load(row)
         if row.status is LessonStatus.completed:
             return Reply([Message(f"You finished **{lesson.title}** last. Want another one?",
                                   self.list_lessons(session, learner).messages[0].buttons)])
         if row.status is not LessonStatus.active:
             return Reply([Message(f"You were in **{lesson.title}**, at step "
-                                  f"{_step_number(lesson, position)} of {len(lesson.steps)}.",
+                                  f"{positions.step_number(lesson, position)} of {len(lesson.steps)}.",
                                   [Button("Resume it", "start_lesson", lesson.id)])])
-        intro = [Message(f"You're in **{lesson.title}**, step {_step_number(lesson, position)} of "
+        intro = [Message(f"You're in **{lesson.title}**, step {positions.step_number(lesson, position)} of "
                          f"{len(lesson.steps)}. Here's where we were:")]
         return self._move(session, learner, row, lesson, engine.present, intro)
 
@@ -145,7 +137,7 @@ class Tutoring:
             return Reply([Message("You're not in a lesson right now, so there's nothing to quit.")])
         store.quit_lesson(session, row)
         return Reply([Message(
-            f"Okay, I've left **{lesson.title}** at step {_step_number(lesson, _position(row))} of "
+            f"Okay, I've left **{lesson.title}** at step {positions.step_number(lesson, positions.load(row))} of "
             f"{len(lesson.steps)}. Your progress is saved: say \"start lesson "
             f"{self._number(lesson)}\" to pick it up again.",
             [Button("Show all lessons", "list_lessons")])])
@@ -203,8 +195,8 @@ class Tutoring:
         question or a parameter pick; else None."""
         row = store.active_lesson(session, learner)
         lesson = self.library.get(row.lesson_id) if row else None
-        position = _position(row) if row else None
-        if lesson is None or position is None or not _valid(lesson, position) \
+        position = positions.load(row) if row else None
+        if lesson is None or position is None or not positions.valid(lesson, position) \
                 or engine.waiting_for(lesson, position) != "answer":
             return None
         return row, lesson, position
@@ -256,7 +248,7 @@ class Tutoring:
         if row is None or lesson is None:
             return None
         row.job_id = None
-        position = _position(row)
+        position = positions.load(row)
         if job.status is not JobStatus.succeeded or position is None:
             what = "was stopped" if job.status is JobStatus.cancelled else "didn't finish"
             row.updated_at = self.clock()
@@ -279,8 +271,8 @@ class Tutoring:
 
     def _move(self, session, learner, row, lesson, move, intro: list[Message] | None = None) -> Reply:
         intro = list(intro or [])
-        position = _position(row)
-        if position is None or not _valid(lesson, position):
+        position = positions.load(row)
+        if position is None or not positions.valid(lesson, position):
             intro = intro + [Message(f"**{lesson.title}** was changed by the course staff since "
                                      "your last visit, so we start it again from the top.")]
             position, turns = engine.start(lesson)
@@ -318,7 +310,7 @@ class Tutoring:
         before = row.step_id
         for turn in turns:
             if turn.attempt:
-                seconds = (now - _aware(row.asked_at)).total_seconds() if row.asked_at else None
+                seconds = positions.seconds_since_asked(row, now)
                 store.record_attempt(session, row, turn.attempt["step"], turn.attempt["answer"],
                                      turn.attempt["correct"], turn.attempt["try"],
                                      position.hints.get(turn.attempt["step"], 0), seconds)
@@ -335,10 +327,10 @@ class Tutoring:
         asking = engine.waiting_for(lesson, position) == "answer"
         if asking and (position.step_id != before or row.asked_at is None):
             row.asked_at = now
-        store.save_position(session, row, _dump(position), position.step_id, now)
+        positions.save(session, row, position, now)
         messages.append(Message(data={
             "type": "lesson", "lesson_id": lesson.id, "title": lesson.title,
-            "step": _step_number(lesson, position),
+            "step": positions.step_number(lesson, position),
             "steps": len(lesson.steps), "finished": position.finished}))
         if position.finished:
             messages.append(Message(buttons=self.list_lessons(session, learner).messages[0].buttons,
@@ -368,10 +360,10 @@ class Tutoring:
             return ""
         if row.status is LessonStatus.completed:
             return " ✓ done"
-        position = _position(row)
-        if position is None or not _valid(lesson, position):
+        position = positions.load(row)
+        if position is None or not positions.valid(lesson, position):
             return " (started)"
-        where = f"step {_step_number(lesson, position)} of {len(lesson.steps)}"
+        where = f"step {positions.step_number(lesson, position)} of {len(lesson.steps)}"
         return f" ▶ you're here, {where}" if row.status is LessonStatus.active else f" (paused at {where})"
 
     def _suggested(self, lessons: list[Lesson], rows: dict[str, LessonProgress]):
@@ -392,33 +384,6 @@ class Tutoring:
                 "You can go ahead anyway, or say \"quit lesson\" and do that first.")
 
 
-def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
-    """The lesson a learner names: its number ("3", "third"), its id, or words of its title."""
-    lowered = text.casefold()
-    tokens = re.findall(r"[a-z0-9'-]+", lowered)
-    for index, token in enumerate(tokens):
-        number = int(token) if token.isdigit() else ORDINALS.get(token)
-        near_lesson = "lesson" in tokens[max(0, index - 1):index + 2] or \
-            (index > 0 and tokens[index - 1] in ("number", "no"))
-        if number is None and near_lesson:  # "lesson two", but not "the one on CNNs"
-            number = CARDINALS.get(token)
-        if number is not None and 1 <= number <= len(lessons):
-            return lessons[number - 1]
-    for lesson in lessons:
-        if lesson.id in lowered or lesson.id.replace("-", " ") in lowered:
-            return lesson
-    words = {w for w in re.findall(r"[a-z0-9]+", lowered) if w not in FILLER and len(w) > 2}
-    scored = []
-    for lesson in lessons:
-        vocabulary = set(re.findall(r"[a-z0-9]+", f"{lesson.id} {lesson.title} {lesson.summary or ''}"
-                                    .casefold()))
-        stems = {v[:5] for v in vocabulary}
-        score = sum(1 for w in words if w in vocabulary or w[:5] in stems)
-        scored.append((score, -lessons.index(lesson), lesson))
-    best = max(scored, key=lambda item: item[:2], default=None)
-    return best[2] if best and best[0] > 0 else None
-
-
 def _engine_button(button: dict[str, str]) -> Button:
     """The engine's {"title", "payload"} buttons carry "next" or the answer they give."""
     if button["payload"] == engine.NEXT:
@@ -430,41 +395,3 @@ def _accepts(step: object, text: str) -> bool:
     """An option of a multiple choice, or a right short answer."""
     return (isinstance(step, ChoiceAsk) and step.option_for(text) is not None) or \
         (isinstance(step, ShortAsk) and step.accepts(text))
-
-
-def _position(row: LessonProgress) -> Position | None:
-    # A deep copy: the engine changes its Position in place, and SQLAlchemy only writes a JSON
-    # column whose new value differs from the loaded one.
-    data = copy.deepcopy(row.position or {})
-    if not data.get("lesson_id"):
-        return None
-    known = {name: data[name] for name in Position.__dataclass_fields__ if name in data}
-    return Position(**known)
-
-
-def _dump(position: Position) -> dict:
-    return {name: getattr(position, name) for name in Position.__dataclass_fields__}
-
-
-def _valid(lesson: Lesson, position: Position) -> bool:
-    if position.lesson_id != lesson.id:
-        return False
-    if position.step_id is None:
-        return True
-    try:
-        lesson.step(position.step_id)
-    except KeyError:
-        return False
-    return True
-
-
-def _step_number(lesson: Lesson, position: Position | None) -> int:
-    if position is None or position.step_id is None:
-        return len(lesson.steps)
-    ids = [step.id for step in lesson.steps]
-    return ids.index(position.step_id) + 1 if position.step_id in ids else 1
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from curriculum.library import LessonLibrary
-from curriculum.tutoring import Tutoring, find_lesson
+from curriculum.tutoring import Tutoring
 from db import repository as repo
 from db.models import JobStatus, LessonProgress, LessonStatus, QuizAttempt, utcnow
 
@@ -284,19 +284,6 @@ def test_tutoring_a_learner_whose_step_was_removed_starts_the_lesson_again_and_i
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
     reply = tutoring.hint(session, me)
     assert "changed by the course staff" in texts(reply) and "Welcome to tiny." in texts(reply)
-
-
-@pytest.mark.parametrize("text,expected", [
-    ("start lesson 2", "second"), ("begin the first lesson", "tiny"), ("lesson two please", "second"),
-    ("start tiny", "tiny"), ("teach me about forecasting time series", "second"),
-])
-def test_find_lesson_reads_numbers_words_ids_and_topics(folder, text, expected):
-    lessons = LessonLibrary(folder).ordered()
-    assert find_lesson(lessons, text).id == expected
-
-
-def test_find_lesson_returns_none_for_an_unknown_lesson(folder):
-    assert find_lesson(LessonLibrary(folder).ordered(), "start lesson 9") is None
 
 
 def test_tutoring_progress_summarises_lessons_quiz_score_and_links_the_chart(tutoring, learner):
