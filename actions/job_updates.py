@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from actions.lessons import SLOT, render
 from db import repository as repo
 from db.models import Job, JobStatus
 from tutor.payloads import JobProgress, JobResult, as_json_message
@@ -156,8 +157,6 @@ class ActionJobResult(Action):
 def lesson_goes_on(dispatcher: CollectingDispatcher, job: Job) -> list[dict[str, Any]]:
     """A lesson waiting for this training carries on; a database hiccup here must not cost the
     learner the result they were just shown (the lesson then waits, and "repeat" re-runs it)."""
-    from actions.lessons import SLOT, render
-
     try:
         with runtime.sessions()() as session:
             reply = runtime.tutoring().job_finished(session, repo.get_job(session, job.id))

@@ -31,6 +31,7 @@ from actions.queueing import learner_of
 from curriculum.replies import Button, ButtonAction, Reply
 from curriculum.tutoring import Tutoring
 from db.models import Learner
+from tutor.payloads import as_json_message
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def _entity(tracker: Tracker, name: str) -> str | None:
 
 def render(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     for message in reply.messages:
-        extra = {"json_message": {"data": message.data}} if message.data else {}
+        extra = {"json_message": as_json_message(message.data)} if message.data else {}
         if message.text or message.buttons or message.image:
             dispatcher.utter_message(text=message.text, buttons=rasa_buttons(message.buttons) or None,
                                      image=message.image, **extra)

@@ -8,7 +8,9 @@ channel sends back on a click, so a click never depends on language understandin
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from tutor.payloads import JobCard, LessonState
 
 # What a click asks for. start_lesson carries a lesson id, answer an option id or a parameter pick.
 ButtonAction = Literal["start_lesson", "list_lessons", "next", "repeat", "skip", "answer"]
@@ -23,12 +25,12 @@ class Button:
 
 @dataclass
 class Message:
-    """One chat message, channel-neutral (the action maps it onto Rasa's dispatcher)."""
+    """One chat message; `data` is a typed payload of the chat contract (tutor/payloads.py)."""
 
     text: str | None = None
     buttons: list[Button] = field(default_factory=list)
     image: str | None = None
-    data: dict[str, Any] | None = None  # a custom payload (job cards, lesson state)
+    data: JobCard | LessonState | None = None  # a job just queued, the lesson's state
 
 
 @dataclass

@@ -10,11 +10,13 @@ message without a restart. A learner whose current step vanished in an edit star
 again, and is told so.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from curriculum import engine, positions
@@ -26,6 +28,10 @@ from curriculum.replies import Button, Message, Reply, reflow
 from db import progress as store
 from db import repository as repo
 from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
+from jobs import service
+from tutor.payloads import LessonState
+
+log = logging.getLogger(__name__)
 
 QUESTION = re.compile(r"\?\s*$|^\s*(what|why|how|when|where|which|who|whom|whose|can|could|does|do|"
                       r"is|are|should|would|will|explain|tell me|define)\b", re.I)
@@ -317,25 +323,32 @@ class Tutoring:
                 row.asked_at = now  # the next try is timed from this feedback
             messages.append(self._message(turn))
             if turn.run:
-                job = repo.create_job(session, learner, row.conversation_id, turn.run["skill"],
-                                      turn.run["params"])
-                row.job_id = job.id
-                messages.append(Message(
-                    f"Job #{job.id} is queued; I'll show its progress and carry on with the lesson "
-                    "when it finishes.",
-                    data={"type": "job", "job_id": job.id, "skill": job.skill, "status": "queued"}))
+                messages.append(self._queue(session, learner, row, turn.run))
         asking = engine.waiting_for(lesson, position) == "answer"
         if asking and (position.step_id != before or row.asked_at is None):
             row.asked_at = now
         positions.save(session, row, position, now)
-        messages.append(Message(data={
-            "type": "lesson", "lesson_id": lesson.id, "title": lesson.title,
-            "step": positions.step_number(lesson, position),
-            "steps": len(lesson.steps), "finished": position.finished}))
+        messages.append(Message(data=LessonState(
+            lesson_id=lesson.id, title=lesson.title, step=positions.step_number(lesson, position),
+            steps=len(lesson.steps), finished=position.finished)))
         if position.finished:
             messages.append(Message(buttons=self.list_lessons(session, learner).messages[0].buttons,
                                     text="What next? Pick another lesson, or ask \"how am I doing?\"."))
         return Reply(messages, asking=asking)
+
+    def _queue(self, session: Session, learner: Learner, row: LessonProgress, run: dict[str, Any]) -> Message:
+        """Queue a run step's training the way chat commands do (jobs.service validates it)."""
+        try:
+            job = service.enqueue(session, learner, row.conversation_id, run["skill"], run["params"])
+        except (ValidationError, KeyError):
+            # The lesson check holds lessons to their skills' bounds, so only a skill changed
+            # under a running service gets here: say so instead of queueing a job that must fail.
+            log.exception("lesson %s: could not queue %s with %s", row.lesson_id, run["skill"], run["params"])
+            return Message("This step's training can't start with the lesson's settings, so I've "
+                           "left it out. Say \"skip\" to move on, and do tell the course staff.")
+        row.job_id = job.id
+        return Message(f"Job #{job.id} is queued; I'll show its progress and carry on with the lesson "
+                       "when it finishes.", data=service.job_card(job))
 
     def _message(self, turn: Turn) -> Message:
         buttons = [_engine_button(b) for b in turn.buttons]

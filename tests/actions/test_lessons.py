@@ -12,9 +12,12 @@ from sqlalchemy.exc import OperationalError
 
 from actions import lessons as lesson_actions
 from actions import runtime
+from actions.job_updates import lesson_goes_on
 from actions.lessons import BUTTON_INTENTS, COMMANDS, NORMAL_ACTIONS, ActionLesson, ActionLessonReply, payload
 from actions.queueing import learner_of
 from curriculum.replies import Button, ButtonAction
+from db import repository as repo
+from db.models import JobStatus
 from faq.knowledge import Entry
 from tests.actions.conftest import texts, tracker_for
 from tests.conftest import ROOT
@@ -183,3 +186,37 @@ def test_action_lesson_reply_answers_a_free_question_first_then_asks_again(at_th
     said = texts(dispatcher)
     assert events == [] and said.index("How wrong the model is.") < said.index("Back to the lesson")
     assert "what do you give the computer" in said
+
+
+# ---- a lesson's training: queued with a job card, continued when the result comes --------------
+
+RUN_FIRST = """
+id: run-first
+title: Run first
+chapters: [1]
+minutes: 5
+steps:
+  - {id: train, type: run, skill: hello_neuron, params: {epochs: 20}, text: "Training now."}
+  - {id: after, type: say, text: "The training is done."}
+"""
+
+
+def test_a_lesson_training_is_queued_with_a_job_card_and_its_result_moves_the_lesson_on(
+        lesson_db, dispatcher, make_settings, tmp_path, monkeypatch):
+    lessons = tmp_path / "run-lessons"
+    lessons.mkdir()
+    (lessons / "01-run-first.yml").write_text(RUN_FIRST)
+    settings = make_settings(lessons_dir=lessons)
+    monkeypatch.setattr(runtime, "settings", lambda: settings)
+    ActionLesson().run(dispatcher, tracker_for("start lesson 1", intent="start_lesson"), {})
+    (card,) = [m["custom"]["data"] for m in dispatcher.messages if m["custom"].get("data", {}).get("type") == "job"]
+    assert card["skill"] == "hello_neuron" and card["status"] == "queued"  # the dispatcher checked the contract
+    with lesson_db() as session:
+        job = repo.get_job(session, card["job_id"])
+        repo.set_status(session, job, JobStatus.running)
+        repo.set_status(session, job, JobStatus.succeeded, result={"metrics": {"final_loss": 0.01}})
+        session.commit()
+    dispatcher.messages.clear()
+    events = lesson_goes_on(dispatcher, job)
+    assert "The training is done." in texts(dispatcher) and events == [SlotSet("lesson_asking", False)]
+    assert [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []] == ["/lesson_next"]

@@ -12,6 +12,9 @@ from curriculum.library import LessonLibrary
 from curriculum.tutoring import Tutoring
 from db import repository as repo
 from db.models import JobStatus, LessonProgress, LessonStatus, QuizAttempt, utcnow
+from jobs import service
+from skills import registry
+from tutor.payloads import JobCard, LessonState
 
 TINY = """
 id: tiny
@@ -142,11 +145,33 @@ def test_tutoring_run_step_bounds_the_pick_then_queues_a_real_job_with_the_lesso
     assert "pick a number from 10 to 100" in texts(refused) and refused.asking
     queued = tutoring.answer(session, me, "let's do 40")
     job = repo.active_jobs(session, me)[0]
-    assert job.skill == "hello_neuron" and job.params == {"learning_rate": 0.01, "epochs": 40}
+    # Queued by jobs.service.enqueue, which stores the skill's validated params, defaults included.
+    defaults = registry.get("hello_neuron").params().model_dump(mode="json")
+    assert job.skill == "hello_neuron" and job.params == {**defaults, "learning_rate": 0.01, "epochs": 40}
     assert f"Job #{job.id} is queued" in texts(queued) and not queued.asking
+    assert JobCard(job_id=job.id, skill="hello_neuron") in [m.data for m in queued.messages]
     assert session.query(LessonProgress).one().job_id == job.id
     again = tutoring.repeat(session, me)
     assert "still going" in texts(again) and len(repo.active_jobs(session, me)) == 1
+
+
+def test_tutoring_a_training_the_skill_refuses_is_not_queued_and_skip_moves_on(tutoring, learner, monkeypatch):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+
+    def refuse(session, learner, conversation_id, skill, params):
+        return registry.get(skill).params.model_validate({**params, "epochs": 10_000_000})
+    monkeypatch.setattr(service, "enqueue", refuse)
+    refused = tutoring.answer(session, me, "20")
+    assert "can't start" in texts(refused) and repo.active_jobs(session, me) == []
+    assert session.query(LessonProgress).one().job_id is None
+    assert "w for y = 2x - 1?" in texts(tutoring.skip(session, me))
+
+
+def test_tutoring_every_turn_ends_with_the_lesson_state_payload(tutoring, learner):
+    session, me = learner()
+    reply = tutoring.start(session, me, "conv-1", "start lesson 1")
+    assert reply.messages[-1].data == LessonState(lesson_id="tiny", title="Tiny lesson", step=1, steps=5)
 
 
 def _finish(session, job, status, metrics=None):
