@@ -10,6 +10,7 @@ measures both.
 import math
 import time
 from pathlib import Path
+from typing import Any, Self
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
@@ -39,7 +40,7 @@ class Params(BaseModel):
     points: list[tuple[float, float]] | None = Field(default=None, min_length=2, max_length=MAX_POINTS)
 
     @model_validator(mode="after")
-    def _points_in_range(self):
+    def _points_in_range(self) -> Self:
         for x, y in self.points or ():
             if not all(math.isfinite(v) and abs(v) <= MAX_ABS_VALUE for v in (x, y)):
                 raise ValueError(f"every point must lie within ±{MAX_ABS_VALUE:g}")
@@ -52,17 +53,17 @@ class Params(BaseModel):
             xs, ys = zip(*self.points)
         else:
             xs = DEFAULT_XS
-            ys = [self.rule.weight * x + self.rule.bias for x in xs]
+            ys = tuple(self.rule.weight * x + self.rule.bias for x in xs)
         return np.array(xs, np.float32).reshape(-1, 1), np.array(ys, np.float32).reshape(-1, 1)
 
 
-def build_model():
+def build_model() -> Any:
     k = keras()
     model = k.Sequential([k.layers.Dense(units=1, input_shape=[1])])
     return model
 
 
-def train(model, xs: np.ndarray, ys: np.ndarray, epochs: int, learning_rate: float,
+def train(model: Any, xs: np.ndarray, ys: np.ndarray, epochs: int, learning_rate: float,
           progress: Progress = no_progress, chunk: int = 100) -> list[float]:
     """Full-batch SGD on mean squared error; returns the loss before each epoch's update."""
     import tensorflow as tf
@@ -72,8 +73,8 @@ def train(model, xs: np.ndarray, ys: np.ndarray, epochs: int, learning_rate: flo
     loss_fn = k.losses.MeanSquaredError()
     xs_t, ys_t = tf.constant(xs), tf.constant(ys)
 
-    @tf.function
-    def run_steps(steps):
+    @tf.function  # type: ignore[untyped-decorator]  # TensorFlow is untyped
+    def run_steps(steps: Any) -> Any:  # a scalar int32 tensor -> a float32 tensor
         losses = tf.TensorArray(tf.float32, size=steps)
         for i in tf.range(steps):
             with tf.GradientTape() as tape:

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def module_is_built(path: Path) -> bool:
     return json.loads(info.read_text()).get("version") == MODULE_VERSION
 
 
-def feature_extractor(name: str = "features"):
+def feature_extractor(name: str = "features") -> Any:
     """A small CNN that turns an 8x8 digit into FEATURES numbers. The features are the last
     conv block's output: a Dense layer trained on only five classes (tried) collapses to
     features for those five and transfers worse."""
@@ -114,14 +115,14 @@ def resolve_handle(handle: str, progress: Progress = no_progress,
     return str(path), True
 
 
-def keras_layer_class(folder: Path | None = None):
+def keras_layer_class(folder: Path | None = None) -> type:
     """hub.KerasLayer whose from_config re-points a saved local handle that no longer exists
     at this machine's module (in `folder`); the weights themselves come from the .keras file."""
     import tensorflow_hub as hub
 
-    class KerasLayer(hub.KerasLayer):
+    class KerasLayer(hub.KerasLayer):  # type: ignore[misc]  # tensorflow_hub is untyped (Any)
         @classmethod
-        def from_config(cls, config):
+        def from_config(cls, config: dict[str, Any]) -> Any:
             handle = config.get("handle")
             if isinstance(handle, str) and "://" not in handle and not Path(handle).exists():
                 config = {**config, "handle": resolve_handle("local", folder=folder)[0]}
@@ -130,13 +131,13 @@ def keras_layer_class(folder: Path | None = None):
     return KerasLayer
 
 
-def load_model(path: Path, module_folder: Path | None = None):
+def load_model(path: Path, module_folder: Path | None = None) -> Any:
     """Load a saved transfer model (model.keras) with its hub layer (re-pointed at the module in
     `module_folder` when its saved one is gone)."""
     return keras().models.load_model(path, custom_objects={"KerasLayer": keras_layer_class(module_folder)})
 
 
-def plain_model(model):
+def plain_model(model: Any) -> Any:
     """The same network as a trained local-handle transfer model, with the hub layer replaced by
     its plain Keras layers (same weights). For exporters that cannot hold a KerasLayer: the TF.js
     layers format has no such layer. URL modules have no known architecture: ValueError."""

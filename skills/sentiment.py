@@ -12,7 +12,7 @@ model) and `run_tokenize` (show how the word and subword tokenizers split a sent
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -60,13 +60,13 @@ class ClassifyParams(FromRun):
 # ---- data and tokenizers -------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def corpus_split():
+def corpus_split() -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
     """((train sentences, labels), (validation sentences, labels)) of the bundled corpus."""
     return text_data.split_train_validation(*text_data.load_sentiment_corpus())
 
 
 @lru_cache(maxsize=4)
-def corpus_vectorizer(vocab_size: int = DEFAULT_VOCAB_SIZE, max_length: int = DEFAULT_MAX_LENGTH):
+def corpus_vectorizer(vocab_size: int = DEFAULT_VOCAB_SIZE, max_length: int = DEFAULT_MAX_LENGTH) -> Any:
     """TextVectorization adapted on the training sentences only (validation words it never saw
     become "[UNK]", as with real new text); cached because adapting costs a second or so."""
     (train_sentences, _), _ = corpus_split()
@@ -87,7 +87,7 @@ def tokenize_demo(sentence: str, cache_dir: Path) -> dict:
 
 # ---- model ---------------------------------------------------------------------------------
 
-def build_model(kind: str, vocab_size: int, embedding_dim: int, max_length: int):
+def build_model(kind: str, vocab_size: int, embedding_dim: int, max_length: int) -> Any:
     k = keras()
     inputs = k.Input(shape=(max_length,), dtype="int32", name="token_ids")
     x = k.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
@@ -241,7 +241,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
 
 
 @lru_cache(maxsize=4)
-def _load_classifier(model_path: str, mtime: float):
+def _load_classifier(model_path: str, mtime: float) -> tuple[Any, Any]:
     """A finished run's model and tokenizer, cached while the file is unchanged."""
     model = keras().models.load_model(model_path, custom_objects=SPEC.custom_objects())
     vocabulary = text_data.load_vocabulary(Path(model_path).parent / "vocab.txt")

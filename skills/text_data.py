@@ -14,8 +14,12 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import sentencepiece as spm
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "text"
 SENTIMENT_CORPUS = DATA_DIR / "sentiment.jsonl"
@@ -39,7 +43,9 @@ def load_sentiment_corpus(path: Path = SENTIMENT_CORPUS) -> tuple[list[str], np.
     return [row["sentence"] for row in rows], np.array([int(row["label"]) for row in rows], np.int32)
 
 
-def split_train_validation(sentences: list[str], labels: np.ndarray, validation_fraction: float = 0.2):
+def split_train_validation(
+    sentences: list[str], labels: np.ndarray, validation_fraction: float = 0.2
+) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
     """A fixed split (the last fraction of the file is validation), so two runs with different
     settings are scored on the same held-out sentences. The corpus has no duplicate sentences."""
     cut = len(sentences) - int(round(len(sentences) * validation_fraction))
@@ -74,7 +80,7 @@ def load_song_lines(path: Path = SONGS) -> list[str]:
 
 # ---- word tokenizer (Keras TextVectorization) ----------------------------------------------
 
-def fit_vectorizer(texts: list[str], vocab_size: int | None, max_length: int | None = None):
+def fit_vectorizer(texts: list[str], vocab_size: int | None, max_length: int | None = None) -> Any:
     """A TextVectorization layer adapted on `texts`: the vocab_size - 2 most frequent words get
     ids 2.. (None: every word), id 1 is "[UNK]" and id 0 pads sequences to max_length (None:
     to the longest in each batch)."""
@@ -86,12 +92,12 @@ def fit_vectorizer(texts: list[str], vocab_size: int | None, max_length: int | N
     return vectorizer
 
 
-def vocabulary_of(vectorizer) -> list[str]:
+def vocabulary_of(vectorizer: Any) -> list[str]:
     """The layer's vocabulary as plain str (id order), ready for JSON and vocab.txt."""
     return [str(word) for word in vectorizer.get_vocabulary()]
 
 
-def vectorizer_from_vocabulary(vocabulary: list[str], max_length: int | None = None):
+def vectorizer_from_vocabulary(vocabulary: list[str], max_length: int | None = None) -> Any:
     """The same tokenizer rebuilt from a saved vocabulary (for a finished run's model)."""
     from skills.training import keras
 
@@ -120,7 +126,7 @@ def words(text: str) -> list[str]:
     return [w.decode("utf-8") for w in tf.strings.split(standardized).numpy().tolist()]
 
 
-def word_tokens(text: str, vectorizer) -> dict:
+def word_tokens(text: str, vectorizer: Any) -> dict:
     """How the word tokenizer sees `text`: its words (cut to the padded length), their padded
     ids, and which words were out of vocabulary (mapped to "[UNK]", id 1)."""
     ids = vectorizer([text]).numpy()[0].tolist()
@@ -153,7 +159,7 @@ def train_subword_model(texts: list[str], cache_dir: Path, vocab_size: int = 500
 
 
 @lru_cache(maxsize=8)
-def _subword_processor(model_path: str):
+def _subword_processor(model_path: str) -> "spm.SentencePieceProcessor":
     import sentencepiece as spm
 
     return spm.SentencePieceProcessor(model_file=model_path)

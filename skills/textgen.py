@@ -12,6 +12,7 @@ Generation picks each next word by sampling the softmax sharpened or flattened b
 import math
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -40,9 +41,9 @@ class Params(BaseModel):
 
 # ---- data ----------------------------------------------------------------------------------
 
-def ngram_sequences(lines: list[str], vectorizer) -> np.ndarray:
+def ngram_sequences(lines: list[str], vectorizer: Any) -> np.ndarray:
     """Every prefix of at least two words of every line, pre-padded with 0 to the longest."""
-    sequences = []
+    sequences: list[list[int]] = []
     for row in vectorizer(lines).numpy().tolist():
         ids = [i for i in row if i != 0]  # the layer post-pads a batch; the book pre-pads
         sequences.extend(ids[:end] for end in range(2, len(ids) + 1))
@@ -51,7 +52,7 @@ def ngram_sequences(lines: list[str], vectorizer) -> np.ndarray:
 
 # ---- model ---------------------------------------------------------------------------------
 
-def build_model(vocab_size: int, input_length: int, embedding_dim: int, lstm_units: int):
+def build_model(vocab_size: int, input_length: int, embedding_dim: int, lstm_units: int) -> Any:
     k = keras()
     model = k.Sequential([
         k.Input(shape=(input_length,), dtype="int32", name="token_ids"),
@@ -66,7 +67,7 @@ def build_model(vocab_size: int, input_length: int, embedding_dim: int, lstm_uni
 
 # ---- generation ----------------------------------------------------------------------------
 
-def next_word_probabilities(model, vocabulary: list[str], words: list[str]) -> np.ndarray:
+def next_word_probabilities(model: Any, vocabulary: list[str], words: list[str]) -> np.ndarray:
     """The model's softmax for the word after `words` (the last input_length words count)."""
     index = {word: i for i, word in enumerate(vocabulary)}
     length = int(model.input_shape[1])
@@ -85,7 +86,7 @@ def sample(probabilities: np.ndarray, temperature: float, rng: np.random.Generat
     return int(rng.choice(len(weights), p=weights / weights.sum()))
 
 
-def generate(model, vocabulary: list[str], seed_text: str, num_words: int, temperature: float,
+def generate(model: Any, vocabulary: list[str], seed_text: str, num_words: int, temperature: float,
              seed: int = 0) -> str:
     """seed_text followed by num_words sampled words; the same seed gives the same text."""
     rng = np.random.default_rng(seed)

@@ -19,7 +19,7 @@ Departures from the book, all for the exports (TFLite/TF.js) or the time budget:
 
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
@@ -85,7 +85,7 @@ def synthetic_series(params: Params) -> tuple[np.ndarray, dict[str, np.ndarray],
         "seasonality": params.amplitude * seasonal_pattern(season_time),
         "noise": np.random.RandomState(params.seed).randn(params.length) * params.noise_level,
     }
-    series = params.baseline + sum(parts.values())
+    series = params.baseline + (parts["trend"] + parts["seasonality"] + parts["noise"])
     return time_steps, {k: v.astype("float32") for k, v in parts.items()}, series.astype("float32")
 
 
@@ -115,7 +115,7 @@ def check_fits(params: Params) -> None:
 # ---------------------------------------------------------------- windows (chapter 10)
 
 def windowed_dataset(series: np.ndarray, window_size: int, batch_size: int, shuffle_buffer: int,
-                     seed: int | None = None):
+                     seed: int | None = None) -> Any:  # a tf.data.Dataset
     """The book's pipeline: slide a window of window_size + 1 values, split it into (window,
     next value), shuffle and batch. Cached after the windowing so later epochs skip it."""
     import tensorflow as tf
@@ -153,7 +153,7 @@ def causal_padding(window_size: int, zeros: int) -> list:
             layers.Reshape((window_size + zeros, 1), name="as_sequence")]
 
 
-def build_model(name: ModelName, window_size: int, mean: float, scale: float):
+def build_model(name: ModelName, window_size: int, mean: float, scale: float) -> Any:
     """One of the book's three forecasters, between layers that standardise the window and
     undo it on the forecast (see the module docstring)."""
     k = keras()
@@ -175,8 +175,8 @@ def build_model(name: ModelName, window_size: int, mean: float, scale: float):
     return k.Sequential([into_units, *body, back_to_values], name=name)
 
 
-def train(model, train_data, validation: tuple[np.ndarray, np.ndarray], epochs: int,
-          learning_rate: float, callbacks: list):
+def train(model: Any, train_data: Any, validation: tuple[np.ndarray, np.ndarray], epochs: int,
+          learning_rate: float, callbacks: list) -> Any:
     """Adam on the Huber loss (the book's chapter 11 choice: MAE-like for large errors, smooth
     near zero), with the learning rate decaying to zero so the last epochs settle down
     instead of jumping around the validation MAE."""
@@ -241,7 +241,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
 
     # Score
     scores = {name: mae(x_valid, values) for name, values in forecasts.items()}
-    best = min(params.models, key=scores.get)
+    best = min(params.models, key=scores.__getitem__)
     table = sorted(({"model": name, "label": MODEL_LABELS.get(name) or baseline_labels[name],
                      "mae": scores[name], "kind": "model" if name in models else "baseline"}
                     for name in forecasts), key=lambda row: row["mae"])

@@ -6,12 +6,17 @@ tf_keras (Keras 2), not Keras 3: the TF.js converter only reads Keras 2 layer JS
 
 import os
 import random
+from typing import Any
 
 from skills.base import Progress
 
 
-def keras():
-    """Import and return tf_keras; TF_USE_LEGACY_KERAS keeps tf.keras pointing at it too."""
+def keras() -> Any:
+    """Import and return tf_keras; TF_USE_LEGACY_KERAS keeps tf.keras pointing at it too.
+
+    Typed Any, like every Keras model and layer in skills/: TensorFlow and tf_keras ship no usable
+    type information, so mypy cannot check what is done with them.
+    """
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     import tf_keras
 
@@ -29,16 +34,16 @@ def seed_everything(seed: int) -> None:
 
 
 def progress_callback(progress: Progress, epochs: int, start: float = 0.0, span: float = 1.0,
-                      label: str = ""):
+                      label: str = "") -> Any:
     """A Keras callback that reports each finished epoch as a fraction in [start, start+span].
 
     The worker's progress function may raise (job cancelled or over its time limit); Keras
     lets that exception end fit(), which is how a running training is stopped.
     """
-    k = keras()
+    Callback: Any = keras().callbacks.Callback
 
-    class _EpochProgress(k.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
+    class _EpochProgress(Callback):  # type: ignore[misc]  # Keras's Callback is untyped (Any)
+        def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
             logs = logs or {}
             shown = ", ".join(f"{key} {value:.3g}" for key, value in logs.items())
             prefix = f"{label}: " if label else ""

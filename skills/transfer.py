@@ -18,6 +18,7 @@ maps "KerasLayer" to hub_module's subclass that re-points a saved local handle t
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -38,6 +39,8 @@ LEARNING_RATE = 1e-3
 HEAD_LEARNING_RATE = 1e-2
 FINE_TUNE_LEARNING_RATE = 1e-3  # once the pretrained weights train too, back to the usual step
 SPLIT_SEED = 1234
+
+FewShot = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # x_train, y_train, x_val, y_val
 
 
 class Params(BaseModel):
@@ -73,7 +76,7 @@ def check_url_handle(handle: str) -> None:
 
 # --- data and models ----------------------------------------------------------------------------
 
-def few_shot_split(shots: int, seed: int):
+def few_shot_split(shots: int, seed: int) -> FewShot:
     """(x_train, y_train, x_val, y_val) for the digits 5-9, labels 0-4. Validation is a fixed
     VAL_PER_CLASS images per digit; the shots are drawn from the rest with the learner's seed."""
     from skills.vision_data import load_digits
@@ -85,18 +88,19 @@ def few_shot_split(shots: int, seed: int):
         members = fixed.permutation(np.flatnonzero(labels == digit))
         val.append(members[:VAL_PER_CLASS])
         train.append(draw.choice(members[VAL_PER_CLASS:], size=shots, replace=False))
-    train, val = np.concatenate(train), np.sort(np.concatenate(val))
-    return images[train], labels[train] - NEW_DIGITS[0], images[val], labels[val] - NEW_DIGITS[0]
+    train_rows, val_rows = np.concatenate(train), np.sort(np.concatenate(val))
+    return (images[train_rows], labels[train_rows] - NEW_DIGITS[0],
+            images[val_rows], labels[val_rows] - NEW_DIGITS[0])
 
 
-def _compile(model, learning_rate: float):
+def _compile(model: Any, learning_rate: float) -> Any:
     k = keras()
     model.compile(optimizer=k.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: int = 224):
+def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: int = 224) -> Any:
     """Digits in, hub features, a Dense head out. URL modules expect RGB photos, so the digit
     is resized and copied to three channels first."""
     import tensorflow_hub as hub
@@ -119,7 +123,7 @@ def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: i
     return _compile(model, FINE_TUNE_LEARNING_RATE if fine_tune else HEAD_LEARNING_RATE)
 
 
-def build_scratch_model():
+def build_scratch_model() -> Any:
     """The module's architecture with random weights, plus the same head."""
     k = keras()
     model = k.Sequential([feature_extractor("features_from_scratch"),
@@ -128,7 +132,8 @@ def build_scratch_model():
     return _compile(model, LEARNING_RATE)
 
 
-def train(model, data, epochs: int, seed: int, progress: Progress, start: float, span: float, label: str):
+def train(model: Any, data: FewShot, epochs: int, seed: int, progress: Progress, start: float, span: float,
+          label: str) -> dict[str, list[float]]:
     x_train, y_train, x_val, y_val = data
     seed_everything(seed)
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
@@ -228,7 +233,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     )
 
 
-def _exportable(model):
+def _exportable(model: Any) -> Any:
     """TF.js has no KerasLayer: the same network from plain layers (same weights). A URL-module
     model keeps its hub layer, and its TF.js variant reports the failure."""
     try:

@@ -16,8 +16,9 @@ and suggests the exact chat words for the next run.
 """
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, StringConstraints
@@ -25,6 +26,9 @@ from pydantic import BaseModel, Field, StringConstraints
 from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
                          no_progress)
 from skills.training import keras, progress_callback, seed_everything
+
+if TYPE_CHECKING:
+    from skills.vision_data import ImageSplit
 
 NAME = "vision"
 BATCH_SIZE = 32
@@ -60,7 +64,7 @@ class Params(BaseModel):
 
 # --- data ---------------------------------------------------------------------------------------
 
-def load_split(params: Params):
+def load_split(params: Params) -> "ImageSplit":
     """The fixed train/validation split of the chosen dataset, cut to train_fraction."""
     from skills import vision_data
 
@@ -83,7 +87,7 @@ def load_split(params: Params):
     return split
 
 
-def augmenter(seed: int):
+def augmenter(seed: int) -> Any:
     """Small random shifts (~1 pixel on 8x8), rotations (up to ~15 degrees) and zooms."""
     layers = keras().layers
     return keras().Sequential([
@@ -93,7 +97,7 @@ def augmenter(seed: int):
     ], name="augmentation")
 
 
-def training_dataset(x: np.ndarray, y: np.ndarray, augmentation: bool, seed: int):
+def training_dataset(x: np.ndarray, y: np.ndarray, augmentation: bool, seed: int) -> Any:  # a tf.data.Dataset
     import tensorflow as tf
 
     ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(BATCH_SIZE)
@@ -105,7 +109,7 @@ def training_dataset(x: np.ndarray, y: np.ndarray, augmentation: bool, seed: int
 
 # --- model --------------------------------------------------------------------------------------
 
-def build_model(kind: str, image_shape: tuple[int, ...], n_classes: int, dropout: float):
+def build_model(kind: str, image_shape: tuple[int, ...], n_classes: int, dropout: float) -> Any:
     """The book's two classifiers: Flatten-Dense(128)-softmax (ch. 2), and two Conv+MaxPool
     blocks before the dense layers (ch. 3). 'same' padding keeps 8x8 digits and 28x28 images
     on one architecture."""
@@ -189,7 +193,7 @@ def compare_with_previous(metrics: dict[str, float], previous: dict[str, float] 
     return sentence + "."
 
 
-def top_confusions(counts: np.ndarray, class_names, n: int = 3) -> list[dict]:
+def top_confusions(counts: np.ndarray, class_names: Sequence[str], n: int = 3) -> list[dict]:
     off = counts.copy()
     np.fill_diagonal(off, 0)
     order = np.argsort(off, axis=None)[::-1][:n]
@@ -296,7 +300,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     )
 
 
-def _class_names(model, vocabulary: list[str] | None) -> list[str]:
+def _class_names(model: Any, vocabulary: list[str] | None) -> list[str]:
     from skills import vision_data
 
     fashion = tuple(model.input_shape[1:3]) == (28, 28)

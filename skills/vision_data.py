@@ -11,6 +11,7 @@ exactly what the models take as input.
 """
 
 import gzip
+import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,7 @@ def digits_split() -> ImageSplit:
 
 # --- IDX files (MNIST, Fashion-MNIST) -----------------------------------------------------------
 
-def _open(path: Path):
+def _open(path: Path) -> io.BufferedIOBase:
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
@@ -143,7 +144,7 @@ def load_fashion_mnist(folder: Path) -> tuple[tuple[np.ndarray, np.ndarray], tup
     for part in ("train", "test"):
         if len(arrays[f"x_{part}"]) != len(arrays[f"y_{part}"]):
             raise ValueError(f"{folder}: {part} images and labels differ in count")
-    def images(raw):
+    def images(raw: np.ndarray) -> np.ndarray:
         return (raw.astype(np.float32) / 255.0)[..., np.newaxis]
     return ((images(arrays["x_train"]), arrays["y_train"].astype(np.int64)),
             (images(arrays["x_test"]), arrays["y_test"].astype(np.int64)))
