@@ -1,6 +1,6 @@
-"""bot/slack_connector.py without the stack: Block Kit rendering, signature and age checks,
-configuration. The connector imports Rasa, so each check runs in Rasa's venv (one process for
-all renderings) and hands JSON back."""
+"""bot/slack_connector.py without the stack: signature and age checks, retry dedupe, threads and
+configuration. The connector imports Rasa, so each check runs in Rasa's venv and hands its answer
+back. (Its Block Kit rendering, bot/slack_blocks.py, is tested in test_slack_blocks.py.)"""
 
 import json
 import subprocess
@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT
-from tests.slack.fake_slack import _block_kit_errors, sign
+from tests.slack.fake_slack import sign
 
 pytestmark = pytest.mark.rasa
 
@@ -22,117 +22,6 @@ def in_rasa_venv(code: str, stdin: str = "") -> str:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-URL = "http://tutor.example/artifacts/abc"
-MESSAGES = {
-    "link": {"text": f"Job #3 is done. Downloads: [TFLite model]({URL}/m.tflite) · [TF.js model (model.json)]({URL}/tfjs/model.json)"},
-    "escape": {"text": "MAE < naive & **best** > 0"},
-    "buttons": {"text": "Hi! I'm Tutor.", "buttons": [{"title": "Train a neuron on y = 2x - 1", "payload": "/train_neuron"},
-                                                       {"title": "What can you do?", "payload": "/help"}]},
-    "many_buttons": {"text": "Pick", "buttons": [{"title": f"t{i}", "payload": f"p{i}"} for i in range(30)]},
-    "long_title": {"text": "x", "buttons": [{"title": "a" * 100, "payload": "/faq{\"faq_id\":\"x\"}"}]},
-    "image": {"image": f"{URL}/loss.png"},
-    "long_text": {"text": "\n".join(["a line of about forty characters, ok.."] * 200)},
-    "result": {"custom": {"data": {"type": "result", "status": "succeeded", "job_id": 7, "skill": "hello_neuron",
-                                   "summary": "Learned y = 2x - 1.",
-                                   "metrics": {"weight": 1.99812, "bias": -0.99371, "epochs": 500,
-                                               "per_digit": {"0": 1.0}, **{f"m{i}": i for i in range(12)}},
-                                   "artifacts": [{"kind": "plot", "url": f"{URL}/loss.png"}]}}},
-    "failed_with_text": {"text": "Job #8 didn't finish. The loss exploded.",
-                         "custom": {"data": {"type": "result", "status": "failed", "job_id": 8, "error": "The loss exploded."}}},
-    "failed_alone": {"custom": {"data": {"type": "result", "status": "failed", "job_id": 8, "error": "The loss exploded."}}},
-    "progress_with_text": {"text": "Job #7 is running: epoch 100/500 (20%).",
-                           "custom": {"data": {"type": "progress", "job_id": 7, "progress": 0.2, "note": "epoch 100/500"}}},
-    "progress_alone": {"custom": {"data": {"type": "progress", "job_id": 7, "skill": "vision", "progress": 0.5, "note": "epoch 5/10"}}},
-    "faq_payload": {"custom": {"data": {"type": "faq", "faq_id": "x", "score": 0.7}}},
-    "job_payload": {"text": "On it! Job #9: 500 epochs.", "custom": {"data": {"type": "job", "job_id": 9, "status": "queued"}}},
-    "raw_slack": {"custom": {"blocks": [{"type": "divider"}], "text": "raw"}},
-    "empty": {},
-}
-
-
-@pytest.fixture(scope="module")
-def rendered():
-    out = in_rasa_venv("""
-        import json, sys
-        from bot.slack_connector import render
-        print(json.dumps({name: render(message) for name, message in json.load(sys.stdin).items()}))
-    """, json.dumps(MESSAGES))
-    return json.loads(out)
-
-
-def sections(rendered_message):
-    return [b["text"]["text"] for b in rendered_message["blocks"] if b["type"] == "section" and b.get("text")]
-
-
-def test_every_rendering_passes_slacks_block_kit_limits(rendered):
-    for name, message in rendered.items():
-        if message is not None:
-            assert _block_kit_errors(message["blocks"]) == [], name
-            assert message["text"], name  # the notification fallback
-
-
-def test_markdown_links_become_slack_links_in_a_mrkdwn_section(rendered):
-    block = rendered["link"]["blocks"][0]
-    assert block["type"] == "section" and block["text"]["type"] == "mrkdwn"
-    assert f"<{URL}/m.tflite|TFLite model>" in block["text"]["text"]
-    assert f"<{URL}/tfjs/model.json|TF.js model (model.json)>" in block["text"]["text"]
-
-
-def test_slack_control_characters_are_escaped_and_bold_is_converted(rendered):
-    assert sections(rendered["escape"]) == ["MAE &lt; naive &amp; *best* &gt; 0"]
-
-
-def test_buttons_become_an_actions_block_whose_values_are_the_payloads(rendered):
-    blocks = rendered["buttons"]["blocks"]
-    assert [b["type"] for b in blocks] == ["section", "actions"]
-    assert [(e["text"]["text"], e["value"]) for e in blocks[1]["elements"]] == [
-        ("Train a neuron on y = 2x - 1", "/train_neuron"), ("What can you do?", "/help")]
-
-
-def test_more_than_25_buttons_are_split_over_actions_blocks(rendered):
-    actions = [b for b in rendered["many_buttons"]["blocks"] if b["type"] == "actions"]
-    assert [len(b["elements"]) for b in actions] == [25, 5]
-
-
-def test_long_button_titles_are_cut_to_75_characters_and_keep_their_payload(rendered):
-    button = rendered["long_title"]["blocks"][1]["elements"][0]
-    assert len(button["text"]["text"]) == 75 and button["value"] == '/faq{"faq_id":"x"}'
-
-
-def test_images_become_image_blocks_with_the_artifact_url(rendered):
-    assert rendered["image"]["blocks"] == [{"type": "image", "image_url": f"{URL}/loss.png", "alt_text": "loss.png"}]
-
-
-def test_long_text_is_split_into_sections_of_at_most_3000_characters(rendered):
-    parts = sections(rendered["long_text"])
-    assert len(parts) == 3 and all(len(p) <= 3000 for p in parts)
-    assert "\n".join(parts) == MESSAGES["long_text"]["text"]
-
-
-def test_a_result_payload_is_a_summary_with_at_most_10_metric_fields(rendered):
-    block = rendered["result"]["blocks"][0]
-    assert block["text"]["text"] == "*Job #7 (hello neuron): finished.*\nLearned y = 2x - 1."
-    fields = [f["text"] for f in block["fields"]]
-    assert fields[:3] == ["*weight*\n1.998", "*bias*\n-0.9937", "*epochs*\n500"]
-    assert len(fields) == 10 and not any("per_digit" in f for f in fields)
-
-
-def test_failed_result_and_progress_add_nothing_to_their_text_and_speak_alone(rendered):
-    assert sections(rendered["failed_with_text"]) == ["Job #8 didn't finish. The loss exploded."]
-    assert sections(rendered["failed_alone"]) == ["Job #8 failed: The loss exploded."]
-    assert sections(rendered["progress_with_text"]) == ["Job #7 is running: epoch 100/500 (20%)."]
-    assert sections(rendered["progress_alone"]) == ["Job #7 (vision) is running: epoch 5/10 (50%)."]
-
-
-def test_machine_readable_payloads_alone_post_nothing(rendered):
-    assert rendered["faq_payload"] is None and rendered["empty"] is None
-    assert sections(rendered["job_payload"]) == ["On it! Job #9: 500 epochs."]
-
-
-def test_a_raw_slack_custom_message_is_passed_through(rendered):
-    assert rendered["raw_slack"]["blocks"] == [{"type": "divider"}]
 
 
 def test_signature_is_checked_and_requests_older_than_5_minutes_are_rejected():
@@ -304,3 +193,29 @@ def test_learner_text_is_unescaped_and_the_bots_mention_removed():
         print(_unescape(SlackInput._sanitize_user_message(text, ["UBOT"])))
     """)
     assert out.strip() == "train with lr < 0.1 & 300 epochs, see x.org"
+
+
+def test_the_output_channel_posts_what_the_renderer_makes_in_the_learners_thread():
+    """bot/slack_blocks.py loads from the connector in Rasa's venv, and each Rasa message is one post."""
+    out = in_rasa_venv("""
+        import asyncio, json
+        from bot import slack_blocks
+        from bot.slack_connector import SlackInput
+
+        class Client:
+            posted = []
+            async def chat_postMessage(self, **kwargs):
+                self.posted.append(kwargs)
+
+        async def main():
+            slack = SlackInput.from_credentials({"slack_token": "xoxb-1", "slack_signing_secret": "s"})
+            bot = slack.get_output_channel("D1", "1.5")
+            bot.client = Client()
+            message = {"text": "Hi! I'm **Tutor**.", "buttons": [{"title": "Help", "payload": "/help"}]}
+            await bot.send_response("U1", message)
+            await bot.send_response("U1", {"custom": {"data": {"type": "faq", "faq_id": "neuron"}}})
+            print(json.dumps([Client.posted, slack_blocks.render(message)]))
+        asyncio.run(main())
+    """)
+    posted, rendered = json.loads(out)
+    assert posted == [{"channel": "D1", "thread_ts": "1.5", **rendered}]  # the faq twin posts nothing
