@@ -25,6 +25,7 @@ from curriculum.library import LessonLibrary
 from curriculum.lookup import find_lesson
 from curriculum.model import AskStep, ChoiceAsk, Lesson, ShortAsk
 from curriculum.replies import Button, Message, Reply, reflow
+from curriculum.reports import learner_summary
 from db import progress as store
 from db import repository as repo
 from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
@@ -219,8 +220,6 @@ class Tutoring:
     def progress(self, session: Session, learner: Learner) -> Reply:
         """"How am I doing?": lessons done, where they are in the others, first-try quiz score,
         and a chart (rendered by the API from the same numbers when the image is opened)."""
-        from db.reports import learner_summary
-
         summary = learner_summary(session, learner.id, self.library.ordered())
         if not summary.started:
             reply = self.list_lessons(session, learner)

@@ -7,7 +7,8 @@ chat gives a learner opens without a login and nobody can walk other learners' c
 from fastapi import APIRouter, HTTPException, Response
 
 from api.deps import LessonsDep, SessionDep
-from db import reports
+from curriculum.reports import learner_summary
+from db.reports import find_learner
 
 router = APIRouter(tags=["progress"])
 
@@ -21,8 +22,8 @@ def progress_chart(public_id: str, session: SessionDep, lessons: LessonsDep) -> 
     # Imported here: matplotlib loads when a chart is first asked for, not when the API starts.
     from tutor.progress_chart import render_progress_chart
 
-    learner = reports.find_learner(session, public_id)
+    learner = find_learner(session, public_id)
     if learner is None:
         raise HTTPException(status_code=404, detail="No such learner.")
-    png = render_progress_chart(reports.learner_summary(session, learner.id, lessons))
+    png = render_progress_chart(learner_summary(session, learner.id, lessons))
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -1,5 +1,5 @@
 """Staff API: what course staff need to see. The questions Tutor could not answer, every learner's
-progress, the per-lesson funnel and how hard each quiz question is (reports in db.reports).
+progress, the per-lesson funnel and how hard each quiz question is (reports in curriculum.reports).
 
 `/staff-ui` (page_router, no token) serves the static staff page, which holds no data: it asks for
 the staff token and calls the token-protected routes here from the browser.
@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LessonsDep, SessionDep, StaffDep
-from db import reports
+from curriculum import reports
 from db import repository as repo
 
 router = APIRouter(prefix="/staff", tags=["staff"], dependencies=[StaffDep])
@@ -42,7 +42,7 @@ class UnansweredOut(BaseModel):
 
 
 class _Report(BaseModel):
-    model_config = ConfigDict(from_attributes=True)  # built from db.reports' dataclasses
+    model_config = ConfigDict(from_attributes=True)  # built from curriculum.reports' dataclasses
 
 
 class LessonStateOut(_Report):

@@ -1,4 +1,4 @@
-"""Read-only progress reports (db.reports) on SQLite and PostgreSQL (the `db_url` fixture runs both).
+"""Progress reports (curriculum.reports) on SQLite and PostgreSQL (the `db_url` fixture runs both).
 
 The course here is two small lessons built in code, so the expected numbers below follow from the
 rows each test writes, not from the shipped lesson files.
@@ -8,10 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from curriculum import reports
 from curriculum.model import Lesson
-from db import reports
-from db.models import (Job, JobStatus, Learner, LessonProgress, LessonStatus, QuizAttempt,
-                       utcnow)
+from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, QuizAttempt, utcnow
 
 ALPHA = Lesson.model_validate({"id": "alpha", "title": "Alpha", "chapters": [1], "minutes": 5, "steps": [
     {"id": "intro", "type": "say", "text": "Hello."},
@@ -225,14 +224,6 @@ def test_learners_progress_pages_with_limit_and_offset(course):
         past_the_end = reports.learners_progress(s, COURSE, limit=2, offset=10)
     assert [item.id for item in page] == [ids["quitter"], ids["paused"]]
     assert past_the_end == []
-
-
-def test_find_learner_by_public_id(course):
-    sessions, ids = course
-    with sessions() as s:
-        learner = s.get(Learner, ids["done"])
-        assert reports.find_learner(s, learner.public_id).id == ids["done"]
-        assert reports.find_learner(s, "0" * 32) is None
 
 
 def test_reports_treat_timestamps_as_given(sessions):
