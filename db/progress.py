@@ -42,7 +42,7 @@ def open_lesson(session: Session, learner: Learner, lesson_id: str,
     row = session.scalar(select(LessonProgress).where(
         LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson_id))
     created = row is None
-    if created:
+    if row is None:
         row = LessonProgress(learner=learner, lesson_id=lesson_id, position={})
         session.add(row)
     row.status = LessonStatus.active
