@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from curriculum.engine import NEXT, Turn
 from tutor.payloads import JobCard, LessonState
 
 # What a click asks for. start_lesson carries a lesson id, answer an option id or a parameter pick.
@@ -54,3 +55,15 @@ def reflow(text: str) -> str:
         else:
             blocks.append(" ".join(line.strip() for line in lines))
     return "\n\n".join(blocks)
+
+
+def from_turn(turn: Turn, public_base_url: str) -> Message:
+    """An engine turn as a message: paragraphs reflowed, lesson images as URLs of the API's
+    /lesson-images route, and the engine's {"title", "payload"} buttons as Buttons ("next" or the
+    answer they give)."""
+    buttons = [Button(b["title"], "next") if b["payload"] == NEXT else Button(b["title"], "answer", b["payload"])
+               for b in turn.buttons]
+    image = turn.image
+    if image and image.startswith("images/"):
+        image = f"{public_base_url.rstrip('/')}/lesson-images/{image.removeprefix('images/')}"
+    return Message(reflow(turn.text), buttons, image=image)

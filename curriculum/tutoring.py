@@ -2,37 +2,33 @@
 
 The chat actions (actions/lessons.py) only translate between Rasa and this module; the engine
 (curriculum.engine) only knows lessons. This module joins the two with the database: it loads
-the learner's Position, stores it and every quiz attempt after each turn, and turns run steps
-into queued training jobs whose results come back through `job_finished`.
+the learner's Position (curriculum.positions), stores it and every quiz attempt after each turn,
+and queues run steps as jobs (curriculum.trainings) whose results come back through
+`job_finished`. What it says is channel-neutral (curriculum.replies); texts about the whole
+course live in curriculum.course, and which lesson "the third one" is in curriculum.lookup.
 
 Lessons are read from a LessonLibrary at every turn, so an edited lesson file applies to the next
 message without a restart. A learner whose current step vanished in an edit starts that lesson
 again, and is told so.
 """
 
-import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from curriculum import engine, positions
+from curriculum import course, engine, positions, trainings
 from curriculum.engine import Position, Turn
 from curriculum.library import LessonLibrary
 from curriculum.lookup import find_lesson
 from curriculum.model import AskStep, ChoiceAsk, Lesson, ShortAsk
-from curriculum.replies import Button, Message, Reply, reflow
+from curriculum.replies import Button, Message, Reply, from_turn
 from curriculum.reports import learner_summary
 from db import progress as store
-from db import repository as repo
 from db.models import Job, JobStatus, Learner, LessonProgress, LessonStatus, utcnow
-from jobs import service
 from tutor.payloads import LessonState
-
-log = logging.getLogger(__name__)
 
 QUESTION = re.compile(r"\?\s*$|^\s*(what|why|how|when|where|which|who|whom|whose|can|could|does|do|"
                       r"is|are|should|would|will|explain|tell me|define)\b", re.I)
@@ -51,20 +47,7 @@ class Tutoring:
     # ---- lesson list and start ----------------------------------------------------------------
 
     def list_lessons(self, session: Session, learner: Learner) -> Reply:
-        lessons = self.library.ordered()
-        if not lessons:
-            return Reply([Message("There are no lessons yet. Ask me anything meanwhile!")])
-        rows = store.lesson_rows(session, learner)
-        lines = ["Here are the lessons. Say \"start lesson 2\" (or click one) to begin:"]
-        for number, lesson in enumerate(lessons, start=1):
-            chapters = ", ".join(map(str, lesson.chapters))
-            line = (f"{number}. **{lesson.title}** (ch. {chapters}, about {lesson.minutes} min)"
-                    f"{self._status_note(lesson, rows.get(lesson.id))}")
-            lines.append(line)
-        suggestions = self._suggested(lessons, rows)
-        buttons = [Button(f"{verb} lesson {lessons.index(lesson) + 1}: {lesson.title}", "start_lesson",
-                          lesson.id) for verb, lesson in suggestions]
-        return Reply([Message("\n".join(lines), buttons)])
+        return Reply([course.lesson_list(self.library.ordered(), store.lesson_rows(session, learner))])
 
     def start(self, session: Session, learner: Learner, conversation_id: str, text: str,
               lesson_id: str | None = None) -> Reply:
@@ -77,14 +60,14 @@ class Tutoring:
         rows = store.lesson_rows(session, learner)
         previous = rows.get(lesson.id)
         row, _ = store.open_lesson(session, learner, lesson.id, conversation_id)
-        notes = [self._missing_prerequisites(lesson, rows)]
+        notes = [course.missing_prerequisites(lesson, lessons, rows)]
         position = positions.load(row)
         resumable = (previous is not None and previous.status is not LessonStatus.completed
                      and position is not None and positions.valid(lesson, position))
         if resumable:
             notes.append(f"Welcome back to **{lesson.title}**. We were at step "
                          f"{positions.step_number(lesson, position)} of {len(lesson.steps)}.")
-            turns = self._unless_training(session, row, lesson, position, engine.present)
+            turns = trainings.unless_running(session, row, lesson, position, engine.present)
             if turns is None:
                 turns = [Turn(f"Your training (job #{row.job_id}) is still going; the lesson "
                               "carries on as soon as it's done.")]
@@ -146,7 +129,7 @@ class Tutoring:
         return Reply([Message(
             f"Okay, I've left **{lesson.title}** at step {positions.step_number(lesson, positions.load(row))} of "
             f"{len(lesson.steps)}. Your progress is saved: say \"start lesson "
-            f"{self._number(lesson)}\" to pick it up again.",
+            f"{course.number(self.library.ordered(), lesson)}\" to pick it up again.",
             [Button("Show all lessons", "list_lessons")])])
 
     # ---- a message while a question is open -------------------------------------------------
@@ -197,7 +180,8 @@ class Tutoring:
         """Whether the learner's active lesson waits for their answer (the Rasa slot's truth)."""
         return self._open_question(session, learner) is not None
 
-    def _open_question(self, session: Session, learner: Learner):
+    def _open_question(self, session: Session,
+                       learner: Learner) -> tuple[LessonProgress, Lesson, Position] | None:
         """(row, lesson, position) when the active lesson waits for the learner's reply to a
         question or a parameter pick; else None."""
         row = store.active_lesson(session, learner)
@@ -226,23 +210,8 @@ class Tutoring:
             reply.messages[0].text = ("You haven't started a lesson yet, so there's nothing to "
                                       "score. " + (reply.messages[0].text or ""))
             return reply
-        lines = [f"You've completed {summary.completed} of {len(summary.lessons)} lessons"
-                 + (f" and run {summary.trainings} trainings." if summary.trainings else ".")]
-        if summary.answered:
-            share = round(100 * summary.first_try_correct / summary.answered)
-            lines.append(f"Quiz questions: {summary.first_try_correct} of {summary.answered} right "
-                         f"on the first try ({share}%).")
-        for item in summary.lessons:
-            if item.status == "not started":
-                continue
-            where = ("done ✓" if item.done == 1.0 else
-                     f"{item.status}, step {item.step_number} of {item.steps} ({round(100 * item.done)}%)")
-            score = f", quiz {item.first_try_correct}/{item.answered} first try" if item.answered else ""
-            lines.append(f"- **{item.title}**: {where}{score}")
-        upcoming = next((item for item in summary.lessons if item.status == "not started"), None)
-        buttons = [Button(f"Start {upcoming.title}", "start_lesson", upcoming.lesson_id)] if upcoming else []
         chart = f"{self.public_base_url}/progress/{learner.public_id}/chart.png"
-        return Reply([Message("\n".join(lines), buttons), Message(image=chart)])
+        return Reply([course.progress_message(summary), Message(image=chart)])
 
     # ---- trainings ----------------------------------------------------------------------------
 
@@ -267,14 +236,15 @@ class Tutoring:
 
     # ---- internals ----------------------------------------------------------------------------
 
-    def _turn(self, session: Session, learner: Learner, move) -> Reply:
+    def _turn(self, session: Session, learner: Learner, move: trainings.Move) -> Reply:
         row = store.active_lesson(session, learner)
         lesson = self.library.get(row.lesson_id) if row else None
         if row is None or lesson is None:
             return self._no_lesson(session, learner, "You're not in a lesson right now.")
         return self._move(session, learner, row, lesson, move, [])
 
-    def _move(self, session, learner, row, lesson, move, intro: list[Message] | None = None) -> Reply:
+    def _move(self, session: Session, learner: Learner, row: LessonProgress, lesson: Lesson,
+              move: trainings.Move, intro: list[Message] | None = None) -> Reply:
         intro = list(intro or [])
         position = positions.load(row)
         if position is None or not positions.valid(lesson, position):
@@ -283,32 +253,15 @@ class Tutoring:
             position, turns = engine.start(lesson)
             row.job_id = None
         else:
-            turns = self._unless_training(session, row, lesson, position, move)
+            turns = trainings.unless_running(session, row, lesson, position, move)
             if turns is None:
                 return Reply(intro + [Message(
                     f"Your training (job #{row.job_id}) is still going; the lesson carries on as "
                     "soon as it's done. Say \"skip\" to move on now.")])
         return self._finish(session, learner, row, lesson, position, turns, intro)
 
-    def _unless_training(self, session, row, lesson, position, move) -> list[Turn] | None:
-        """`move`, minding the lesson's training: None while it still runs (so "next", "repeat" or
-        a resume never start a second one); its result, if it finished while the learner was
-        away from this lesson (the push only continues an active lesson)."""
-        if engine.waiting_for(lesson, position) == "run" and row.job_id is not None:
-            job = repo.get_job(session, row.job_id)
-            if move is engine.skip:
-                row.job_id = None  # the job still finishes and is shown; the lesson moves on
-            elif job is not None and job.status in (JobStatus.queued, JobStatus.running):
-                return None
-            else:
-                row.job_id = None
-                if job is not None and job.status is JobStatus.succeeded:
-                    return engine.run_finished(lesson, position, job.skill,
-                                               (job.result or {}).get("metrics", {}))
-        return move(lesson, position)
-
-    def _finish(self, session, learner, row: LessonProgress, lesson: Lesson, position: Position,
-                turns: list[Turn], intro: list[Message]) -> Reply:
+    def _finish(self, session: Session, learner: Learner, row: LessonProgress, lesson: Lesson,
+                position: Position, turns: list[Turn], intro: list[Message]) -> Reply:
         """Store attempts and the new position, queue a run the turns ask for, and render."""
         now = self.clock()
         messages = list(intro)
@@ -320,9 +273,9 @@ class Tutoring:
                                      turn.attempt["correct"], turn.attempt["try"],
                                      position.hints.get(turn.attempt["step"], 0), seconds)
                 row.asked_at = now  # the next try is timed from this feedback
-            messages.append(self._message(turn))
+            messages.append(from_turn(turn, self.public_base_url))
             if turn.run:
-                messages.append(self._queue(session, learner, row, turn.run))
+                messages.append(trainings.queue(session, learner, row, turn.run))
         asking = engine.waiting_for(lesson, position) == "answer"
         if asking and (position.step_id != before or row.asked_at is None):
             row.asked_at = now
@@ -335,72 +288,11 @@ class Tutoring:
                                     text="What next? Pick another lesson, or ask \"how am I doing?\"."))
         return Reply(messages, asking=asking)
 
-    def _queue(self, session: Session, learner: Learner, row: LessonProgress, run: dict[str, Any]) -> Message:
-        """Queue a run step's training the way chat commands do (jobs.service validates it)."""
-        try:
-            job = service.enqueue(session, learner, row.conversation_id, run["skill"], run["params"])
-        except (ValidationError, KeyError):
-            # The lesson check holds lessons to their skills' bounds, so only a skill changed
-            # under a running service gets here: say so instead of queueing a job that must fail.
-            log.exception("lesson %s: could not queue %s with %s", row.lesson_id, run["skill"], run["params"])
-            return Message("This step's training can't start with the lesson's settings, so I've "
-                           "left it out. Say \"skip\" to move on, and do tell the course staff.")
-        row.job_id = job.id
-        return Message(f"Job #{job.id} is queued; I'll show its progress and carry on with the lesson "
-                       "when it finishes.", data=service.job_card(job))
-
-    def _message(self, turn: Turn) -> Message:
-        buttons = [_engine_button(b) for b in turn.buttons]
-        text = reflow(turn.text)
-        image = turn.image
-        if image and image.startswith("images/"):
-            image = f"{self.public_base_url}/lesson-images/{image.removeprefix('images/')}"
-        return Message(text, buttons, image=image)
-
-    def _no_lesson(self, session, learner, lead: str) -> Reply:
+    def _no_lesson(self, session: Session, learner: Learner, lead: str) -> Reply:
         reply = self.list_lessons(session, learner)
         first = reply.messages[0]
         first.text = f"{lead} {first.text}"
         return reply
-
-    def _number(self, lesson: Lesson) -> int:
-        ids = [known.id for known in self.library.ordered()]
-        return ids.index(lesson.id) + 1 if lesson.id in ids else 0
-
-    def _status_note(self, lesson: Lesson, row: LessonProgress | None) -> str:
-        if row is None:
-            return ""
-        if row.status is LessonStatus.completed:
-            return " ✓ done"
-        position = positions.load(row)
-        if position is None or not positions.valid(lesson, position):
-            return " (started)"
-        where = f"step {positions.step_number(lesson, position)} of {len(lesson.steps)}"
-        return f" ▶ you're here, {where}" if row.status is LessonStatus.active else f" (paused at {where})"
-
-    def _suggested(self, lessons: list[Lesson], rows: dict[str, LessonProgress]):
-        picks = [("Resume", lesson) for lesson in lessons if lesson.id in rows
-                 and rows[lesson.id].status in (LessonStatus.active, LessonStatus.paused,
-                                                LessonStatus.quit)][:1]
-        fresh = [lesson for lesson in lessons if lesson.id not in rows]
-        picks += [("Start", lesson) for lesson in fresh[:3 - len(picks)]]
-        return picks
-
-    def _missing_prerequisites(self, lesson: Lesson, rows: dict[str, LessonProgress]) -> str | None:
-        missing = [self.library.get(p) for p in lesson.prerequisites
-                   if rows.get(p) is None or rows[p].completed_at is None]
-        names = [f"**{m.title}**" for m in missing if m is not None]
-        if not names:
-            return None
-        return (f"Heads-up: this lesson builds on {', '.join(names)}, which you haven't finished. "
-                "You can go ahead anyway, or say \"quit lesson\" and do that first.")
-
-
-def _engine_button(button: dict[str, str]) -> Button:
-    """The engine's {"title", "payload"} buttons carry "next" or the answer they give."""
-    if button["payload"] == engine.NEXT:
-        return Button(button["title"], "next")
-    return Button(button["title"], "answer", button["payload"])
 
 
 def _accepts(step: object, text: str) -> bool:
