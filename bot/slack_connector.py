@@ -17,8 +17,9 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot as RasaSlackBot
@@ -47,15 +48,15 @@ USER_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 # --- Output channel --------------------------------------------------------------------------
 
-Destination = tuple[Optional[str], Optional[str]]  # (Slack channel id, thread_ts)
+Destination = tuple[str | None, str | None]  # (Slack channel id, thread_ts)
 
 
 class SlackBot(RasaSlackBot):
     """Posts each Rasa message as one Block Kit message, in the learner's thread."""
 
-    def __init__(self, token: str, slack_channel: Optional[str] = None, thread_id: Optional[str] = None,
-                 proxy: Optional[str] = None, api_url: str = DEFAULT_API_URL,
-                 resolve: Optional[Callable[[str], Awaitable[Destination]]] = None) -> None:
+    def __init__(self, token: str, slack_channel: str | None = None, thread_id: str | None = None,
+                 proxy: str | None = None, api_url: str = DEFAULT_API_URL,
+                 resolve: Callable[[str], Awaitable[Destination]] | None = None) -> None:
         OutputChannel.__init__(self)
         self.slack_channel, self.thread_id, self.proxy = slack_channel, thread_id, proxy
         self.client = AsyncWebClient(
@@ -113,7 +114,7 @@ class _Seen:
         self.ttl, self.size = ttl, size
         self._keys: OrderedDict[str, float] = OrderedDict()
 
-    def add(self, *keys: Optional[str]) -> bool:
+    def add(self, *keys: str | None) -> bool:
         """Record the keys; False if any of them was seen already (then nothing is recorded)."""
         now = time.monotonic()
         while self._keys and (next(iter(self._keys.values())) < now - self.ttl
@@ -138,7 +139,7 @@ class SlackInput(RasaSlackInput):
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "SlackInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "SlackInput":
         given = credentials or {}
         return cls(
             slack_token=given.get("slack_token") or "",
@@ -149,7 +150,7 @@ class SlackInput(RasaSlackInput):
         )
 
     def __init__(self, slack_token: str, slack_signing_secret: str = "", api_url: str = DEFAULT_API_URL,
-                 slack_channel: Optional[str] = None, proxy: Optional[str] = None,
+                 slack_channel: str | None = None, proxy: str | None = None,
                  use_threads: bool = True, conversation_granularity: str = "sender") -> None:
         self.enabled = bool(slack_token and slack_signing_secret)
         self.api_url = api_url
@@ -181,8 +182,8 @@ class SlackInput(RasaSlackInput):
 
     # -- where replies go
 
-    def get_output_channel(self, channel: Optional[str] = None,
-                           thread_id: Optional[str] = None) -> Optional[OutputChannel]:
+    def get_output_channel(self, channel: str | None = None,
+                           thread_id: str | None = None) -> OutputChannel | None:
         if not self.enabled:
             return None
         # Pushed progress and results (trigger_intent?output_channel=latest) come with no channel
@@ -209,7 +210,7 @@ class SlackInput(RasaSlackInput):
                                  conversation_id)
         return self._latest.get(conversation_id, (None, None))
 
-    def _destination_in(self, tracker: Any) -> Optional[Destination]:
+    def _destination_in(self, tracker: Any) -> Destination | None:
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered) and event.input_channel == self.name():
                 metadata = event.metadata or {}
@@ -221,7 +222,7 @@ class SlackInput(RasaSlackInput):
 
     async def process_message(self, request: Request,
                               on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
-                              sender_id: Optional[str], metadata: Optional[dict]) -> HTTPResponse:
+                              sender_id: str | None, metadata: dict | None) -> HTTPResponse:
         """Hand the message to Rasa in a background task and answer Slack at once (< 3 s)."""
         metadata = metadata or {}
         out_channel, thread_id = metadata.get("out_channel"), metadata.get("thread_id")

@@ -21,9 +21,10 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -222,8 +223,9 @@ class FakeSlack:
             if errors:
                 return {"ok": False, "error": "invalid_blocks", "errors": errors}
             ts = self.new_ts()
+            thread = {"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {}
             message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": args.get("text", ""),
-                       "blocks": blocks, "ts": ts, **({"thread_ts": args["thread_ts"]} if args.get("thread_ts") else {})}
+                       "blocks": blocks, "ts": ts, **thread}
             return {"ok": True, "channel": args["channel"], "ts": ts, "message": message}
         return {"ok": False, "error": "unknown_method"}
 
@@ -307,7 +309,8 @@ class FakeSlack:
             "user": {"id": user, "username": "learner", "team_id": TEAM_ID},
             "api_app_id": APP_ID, "token": "deprecated-verification-token",
             "container": {"type": "message", "message_ts": posted["ts"], "channel_id": message.answer["channel"],
-                          "is_ephemeral": False, **({"thread_ts": posted["thread_ts"]} if posted.get("thread_ts") else {})},
+                          "is_ephemeral": False,
+                          **({"thread_ts": posted["thread_ts"]} if posted.get("thread_ts") else {})},
             "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex[:12]}",
             "team": {"id": TEAM_ID}, "channel": {"id": message.answer["channel"], "name": "directmessage"},
             "message": posted,
