@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from bot.slack_blocks import render
@@ -36,8 +37,15 @@ TEXT_WITH = {
 }
 
 
+SCHEMA = jsonschema.Draft202012Validator(json.loads((ROOT / "web" / "payloads.schema.json").read_text()))
+
+
 def payload(name: str) -> dict:
-    return json.loads((PAYLOADS / f"{name}.json").read_text())
+    """A shared fixture, checked against the payload contract first: a fixture outside it would
+    test a message no action can send."""
+    data = json.loads((PAYLOADS / f"{name}.json").read_text())
+    SCHEMA.validate(data)
+    return data
 
 
 def custom(name: str, text: str | None = None, **changes) -> dict:
