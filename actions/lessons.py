@@ -203,8 +203,8 @@ def _reply_while_asking(tutoring: Tutoring, session: Session, learner: Learner, 
                         intent: dict[str, Any], faq_answer: Callable[[str], Any]) -> tuple[Reply | None, Any]:
     """(lesson reply, FAQ answer to show first) for a message while a question is open; a None
     reply hands the message to its intent's usual action. A free question the FAQ brain can
-    answer comes first, then a command NLU is sure of that could not be an answer, then the
-    message is graded as an answer."""
+    answer comes first; then a command, when NLU is sure of one and curriculum says the text may
+    be one (it is no accepted answer, nor a parameter pick); else the message is graded."""
     if not tutoring.asking(session, learner):
         return None, None
     free = tutoring.free_question(session, learner, text, faq_answer)
