@@ -82,7 +82,9 @@ class ActionAnswerQuestion(Action):
             log.exception("could not look up the learner's lesson")
             return
         if note is not None:
-            dispatcher.utter_message(text=note.text, buttons=note.buttons)
+            from actions.lessons import rasa_buttons  # lessons imports this module
+
+            dispatcher.utter_message(text=note.text, buttons=rasa_buttons(note.buttons))
 
     @staticmethod
     def _remember(tracker: Tracker, text: str, best) -> None:

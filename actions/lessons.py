@@ -16,7 +16,6 @@ message a command rather than an answer are ours to know (`COMMANDS`).
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from actions import runtime
 from actions.answer_question import reply as faq_reply
+from actions.catalogue import CATALOGUE
 from actions.queueing import learner_of
 from curriculum.replies import Button, ButtonAction, Reply
 from curriculum.tutoring import Tutoring
@@ -40,11 +40,10 @@ DB_DOWN = ("Sorry, I couldn't reach my progress database just now, so nothing in
            "changed. Please try again in a minute.")
 
 # What each intent runs outside a lesson question (bot/data/rules.yml; a test keeps them equal).
+# Every skill intent of the catalogue runs action_train_skill, so a new skill needs no entry here.
 NORMAL_ACTIONS = {
     "greet": "utter_greet", "goodbye": "utter_goodbye", "help": "utter_help",
-    "train_neuron": "action_train_neuron", "train_vision": "action_train_skill",
-    "train_transfer": "action_train_skill", "train_sentiment": "action_train_skill",
-    "train_textgen": "action_train_skill", "train_timeseries": "action_train_skill",
+    "train_neuron": "action_train_neuron", **dict.fromkeys(CATALOGUE, "action_train_skill"),
     "tokenize_text": "action_tokenize", "classify_sentiment": "action_classify_sentiment",
     "cancel_job": "action_cancel_job", "show_models": "action_show_models",
     "export_model": "action_export_model", "faq": "action_answer_question",
@@ -65,8 +64,7 @@ BUTTON_INTENTS: dict[ButtonAction, tuple[str, str | None]] = {
 
 # Intents NLU may give a typed answer ("y = 2x - 1" reads like train_neuron). A message that
 # curriculum says may be a command (Tutoring.may_be_command) is one when NLU is this sure of one.
-COMMANDS = {"train_neuron", "train_vision", "train_transfer", "train_sentiment", "train_textgen",
-            "train_timeseries", "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
+COMMANDS = {"train_neuron", *CATALOGUE, "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
             "export_model", "help", "goodbye"}
 SURE = 0.9
 
@@ -86,22 +84,6 @@ def rasa_buttons(buttons: list[Button]) -> list[dict[str, str]]:
 def sure_command(intent: dict[str, Any]) -> bool:
     """NLU is sure the message is a command that is not a lesson's (see COMMANDS)."""
     return intent.get("name") in COMMANDS and float(intent.get("confidence") or 0) >= SURE
-
-
-@dataclass
-class ResumeNote:
-    text: str | None
-    buttons: list[dict[str, str]]
-
-
-class ChatTutoring(Tutoring):
-    """Tutoring for the action server (runtime.tutoring). Its one difference: the resume note
-    carries Rasa buttons, because actions/answer_question.py hands `note.buttons` straight to
-    the dispatcher. Once that action renders the note with `render`, this class can go."""
-
-    def resume_note(self, session: Session, learner: Learner) -> ResumeNote | None:  # type: ignore[override]
-        note = super().resume_note(session, learner)
-        return None if note is None else ResumeNote(note.text, rasa_buttons(note.buttons))
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:

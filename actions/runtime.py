@@ -30,7 +30,7 @@ def faq():
 @lru_cache(maxsize=1)
 def tutoring():
     """Lesson turns over the lesson folder (re-read whenever a lesson file changes)."""
-    from actions.lessons import ChatTutoring
     from curriculum.library import LessonLibrary
+    from curriculum.tutoring import Tutoring
 
-    return ChatTutoring(LessonLibrary(settings().lessons_dir), settings().public_base_url)
+    return Tutoring(LessonLibrary(settings().lessons_dir), settings().public_base_url)

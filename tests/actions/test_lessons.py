@@ -13,7 +13,15 @@ from sqlalchemy.exc import OperationalError
 from actions import lessons as lesson_actions
 from actions import runtime
 from actions.job_updates import lesson_goes_on
-from actions.lessons import BUTTON_INTENTS, COMMANDS, NORMAL_ACTIONS, ActionLesson, ActionLessonReply, payload
+from actions.lessons import (
+    BUTTON_INTENTS,
+    COMMANDS,
+    NORMAL_ACTIONS,
+    ActionLesson,
+    ActionLessonReply,
+    payload,
+    rasa_buttons,
+)
 from actions.queueing import learner_of
 from curriculum.replies import Button, ButtonAction
 from db import repository as repo
@@ -130,7 +138,7 @@ def test_the_resume_note_for_actions_answer_question_comes_with_the_repeat_paylo
     ActionLesson().run(dispatcher, started, {})
     with lesson_db() as session:
         note = runtime.tutoring().resume_note(session, learner_of(session, started))
-    assert note.buttons == [{"title": "Back to the lesson", "payload": "/lesson_repeat"}]
+    assert rasa_buttons(note.buttons) == [{"title": "Back to the lesson", "payload": "/lesson_repeat"}]
 
 
 # ---- a message while a question is open: the action decides with NLU's intent and confidence ----
