@@ -1,7 +1,7 @@
 """The learner's progress chart: one row per lesson, how far they got and how often their first
 answer was right. A PNG drawn with matplotlib's headless Agg backend (house style: skills/plots.py).
 
-Takes a db.reports.LearnerSummary (anything with the same fields works); no database or web code.
+Takes a curriculum.reports.LearnerSummary (anything with the same fields works); no database or web code.
 """
 
 import io
@@ -17,7 +17,7 @@ DONE = "#2f9e44"
 IN_PROGRESS = "#1c7ed6"
 ACCURACY = "#f08c00"
 TRACK = "#e9ecef"
-NOT_STARTED = "not started"  # db.reports' status for a lesson the learner has not opened
+NOT_STARTED = "not started"  # curriculum.reports' status for a lesson the learner has not opened
 
 
 def _note(lesson) -> str:
