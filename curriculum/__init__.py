@@ -5,12 +5,27 @@ lessons/; `python -m curriculum schema` regenerates lessons/lesson.schema.json."
 from pathlib import Path
 
 from curriculum.loader import Error, parse_lesson
-from curriculum.model import (END, LESSON_SKILLS, SKILL_METRICS, AskStep, BranchStep,
-                              CheckpointStep, ChoiceAsk, ChooseSpec, Lesson, MetricCondition,
-                              Option, QuizPassed, RunStep, SayStep, ShortAsk, Step, json_schema,
-                              normalize_answer)
-from curriculum.validate import (LessonErrors, check_files, check_folder, load_lessons,
-                                 parse_and_validate, validate_text)
+from curriculum.model import (
+                              END,
+                              LESSON_SKILLS,
+                              SKILL_METRICS,
+                              AskStep,
+                              BranchStep,
+                              CheckpointStep,
+                              ChoiceAsk,
+                              ChooseSpec,
+                              Lesson,
+                              MetricCondition,
+                              Option,
+                              QuizPassed,
+                              RunStep,
+                              SayStep,
+                              ShortAsk,
+                              Step,
+                              normalize_answer,
+)
+from curriculum.schema import json_schema
+from curriculum.validate import LessonErrors, check_files, check_folder, load_lessons, parse_and_validate, validate_text
 
 LESSONS_DIR = Path(__file__).resolve().parent.parent / "lessons"
 SCHEMA_FILE = LESSONS_DIR / "lesson.schema.json"

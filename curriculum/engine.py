@@ -10,8 +10,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from curriculum.model import (AskStep, BranchStep, CheckpointStep, ChoiceAsk, Lesson,
-                              MetricCondition, RunStep, SayStep, plain_dashes, normalize_answer)
+from curriculum.model import (
+    AskStep,
+    BranchStep,
+    CheckpointStep,
+    ChoiceAsk,
+    Lesson,
+    MetricCondition,
+    RunStep,
+    SayStep,
+    normalize_answer,
+    plain_dashes,
+)
 
 NEXT = "next"
 

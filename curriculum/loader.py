@@ -3,8 +3,9 @@ Error at the line and column of the YAML node it is about (1-based)."""
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -74,6 +75,16 @@ class Source:
 
     def line_of(self, loc: Loc) -> int:
         return self.error(loc, "").line
+
+
+
+def did_you_mean(name: str, known, style: str = "(") -> str:
+    """" (did you mean 'x'?)" for the closest known name, "; did you mean 'x'?" with style ";",
+    or "" when nothing is close: every "unknown name" error offers the same hint."""
+    match = difflib.get_close_matches(name, list(known), n=1)
+    if not match:
+        return ""
+    return f"; did you mean '{match[0]}'?" if style == ";" else f" (did you mean '{match[0]}'?)"
 
 
 def read_yaml(text: str, filename: str) -> tuple[Any, Source | None, list[Error]]:
@@ -200,9 +211,7 @@ def plain_message(detail: dict, field: str | None = None) -> str:
         return f"{where} is missing {field}"
     if kind == "extra_forbidden":
         name = _field(loc).strip("'")
-        close = difflib.get_close_matches(name, FIELD_NAMES, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field '{name}'{hint}"
+        return f"unknown field '{name}'{did_you_mean(name, FIELD_NAMES)}"
     if kind == "too_short" and field == "'accept'":
         return "this short-answer question has no accepted answer: list at least one under 'accept'"
     if kind == "too_short" and field == "'options'":

@@ -11,10 +11,19 @@ steps, skill parameters, prerequisites across lessons) is checked in curriculum.
 
 import re
 import unicodedata
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from skills import registry
 
@@ -30,7 +39,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 StepId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-Scalar = Union[bool, int, float, str]
+Scalar = bool | int | float | str
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
@@ -156,7 +165,7 @@ class ShortAsk(AskStep):
         return False
 
 
-Ask = Annotated[Union[ChoiceAsk, ShortAsk], Field(discriminator="kind")]
+Ask = Annotated[ChoiceAsk | ShortAsk, Field(discriminator="kind")]
 
 
 # ---- run ---------------------------------------------------------------------------------------
@@ -242,8 +251,7 @@ def _condition_tag(value: Any) -> str | None:
 
 # Tags name the union member in pydantic's error locations; they never clash with a field name.
 Condition = Annotated[
-    Union[Annotated[QuizPassed, Tag("quiz-condition")],
-          Annotated[MetricCondition, Tag("metric-condition")]],
+    Annotated[QuizPassed, Tag("quiz-condition")] | Annotated[MetricCondition, Tag("metric-condition")],
     Discriminator(_condition_tag, custom_error_type="condition_kind",
                   custom_error_message="a condition is either `quiz_passed: <ask step id>` or "
                                        "`metric`, `skill`, `op` and `value`"),
@@ -276,7 +284,7 @@ class BranchStep(_Strict):
     if_wrong: StepId
 
 
-Step = Annotated[Union[SayStep, Ask, RunStep, CheckpointStep, BranchStep], Field(discriminator="type")]
+Step = Annotated[SayStep | Ask | RunStep | CheckpointStep | BranchStep, Field(discriminator="type")]
 STEP_TYPES = ("say", "ask", "run", "checkpoint", "branch")
 
 
@@ -340,23 +348,3 @@ class Lesson(_Strict):
 FIELD_NAMES = sorted({name for model in (SayStep, ChoiceAsk, ShortAsk, Option, RunStep, ChooseSpec,
                                          QuizPassed, MetricCondition, CheckpointStep, BranchStep, Lesson)
                       for name in model.model_fields})
-
-
-def json_schema() -> dict:
-    """The JSON Schema of a lesson file, for editor completion (lessons/lesson.schema.json)."""
-    schema = _drop_nested_discriminators(Lesson.model_json_schema())
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "lesson.schema.json", **schema}
-
-
-def _drop_nested_discriminators(node: Any) -> Any:
-    """pydantic writes the step union's OpenAPI `discriminator` with a nested object for `ask`
-    (itself split on `kind`); OpenAPI mappings must be plain references, so drop that one. The
-    `oneOf` lists, which JSON Schema validators and editors use, are unchanged."""
-    if isinstance(node, list):
-        return [_drop_nested_discriminators(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    mapping = node.get("discriminator", {}).get("mapping", {})
-    return {key: _drop_nested_discriminators(value) for key, value in node.items()
-            if not (key == "discriminator" and not all(isinstance(v, str) for v in mapping.values()))}

@@ -1,15 +1,24 @@
 """Checks that need more than one field: step references and reachability, skill parameters
 against the skill's own Params class, and, across lessons, ids and prerequisites."""
 
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from curriculum.loader import Error, Loc, Source, parse_lesson, plain_message
-from curriculum.model import (END, SKILL_METRICS, AskStep, BranchStep, CheckpointStep, ChoiceAsk,
-                              Lesson, MetricCondition, QuizPassed, RunStep, SayStep)
+from curriculum.loader import Error, Loc, Source, did_you_mean, parse_lesson
+from curriculum.model import (
+    END,
+    SKILL_METRICS,
+    AskStep,
+    BranchStep,
+    CheckpointStep,
+    ChoiceAsk,
+    Lesson,
+    MetricCondition,
+    QuizPassed,
+    RunStep,
+    SayStep,
+)
+from curriculum.validate_runs import check_run
 
 LESSON_SUFFIXES = (".yml", ".yaml")
 
@@ -78,7 +87,7 @@ def _check_targets(step, at: Loc, steps: dict, source: Source) -> list[Error]:
             continue
         if target not in steps:
             errors.append(source.error(at + (field,), f"{field} goes to '{target}', but this lesson "
-                                                      f"has no step with that id{_close(target, steps)}"))
+                                                      f"has no step with that id{did_you_mean(target, steps)}"))
         elif target == step.id and not isinstance(step, CheckpointStep):
             errors.append(source.error(at + (field,), f"{field} points back to this same step, "
                                                       "so the learner would be stuck here"))
@@ -91,18 +100,13 @@ def _check_targets(step, at: Loc, steps: dict, source: Source) -> list[Error]:
     for loc, target, field in quiz_refs:
         if target not in steps:
             errors.append(source.error(loc, f"{field} names '{target}', but this lesson has no step "
-                                            f"with that id{_close(target, steps)}"))
+                                            f"with that id{did_you_mean(target, steps)}"))
         elif not isinstance(steps[target][1], AskStep):
             errors.append(source.error(loc, f"{field} must name a question (an ask step), but "
                                             f"'{target}' is a {_type_name(steps[target][1])}"))
     return errors
 
 
-def _close(name: str, known: Iterable[str], style: str = "(") -> str:
-    match = difflib.get_close_matches(name, list(known), n=1)
-    if not match:
-        return ""
-    return f"; did you mean '{match[0]}'?" if style == ";" else f" (did you mean '{match[0]}'?)"
 
 
 def _check_options(step: ChoiceAsk, at: Loc, source: Source) -> list[Error]:
@@ -149,65 +153,6 @@ def _check_reachable(lesson: Lesson, source: Source, steps: dict) -> list[Error]
             if step.id not in reached and steps.get(step.id, (None,))[0] == index]
 
 
-# ---- run steps against the skill's real Params ------------------------------------------------
-
-def skill_params_class(skill: str):
-    """The skill's pydantic Params class (importing a skill module does not import TensorFlow)."""
-    from skills import registry
-
-    return registry.get(skill).params
-
-
-def check_run(step: RunStep, at: Loc, source: Source) -> list[Error]:
-    params_class = skill_params_class(step.skill)
-    fields = params_class.model_fields
-    errors = []
-
-    def unknown(name: str, where: Loc) -> Error:
-        return source.error(where, f"the {step.skill} skill has no parameter '{name}'"
-                                   f"{_close(name, fields, ';')} (it has: {', '.join(fields)})",
-                            at_key=True)
-
-    for name in step.params:
-        if name not in fields:
-            errors.append(unknown(name, at + ("params", name)))
-    known_fixed = {name: value for name, value in step.params.items() if name in fields}
-    fixed_ok = True
-    try:
-        params_class.model_validate(known_fixed)
-    except ValidationError as invalid:
-        fixed_ok = False
-        for detail in invalid.errors(include_url=False):
-            loc = tuple(detail["loc"])
-            name = str(loc[0]) if loc else None
-            message = plain_message(detail, f"'{name}'" if name else "these params")
-            errors.append(source.error(at + ("params",) + loc,
-                                       f"{step.skill} does not accept this value: {message}"))
-
-    for name, spec in step.choose.items():
-        where = at + ("choose", name)
-        if name not in fields:
-            errors.append(unknown(name, where))
-            continue
-        if name in step.params:
-            errors.append(source.error(where, f"'{name}' is both fixed in params and chosen by the "
-                                              "learner: keep only one", at_key=True))
-            continue
-        if not fixed_ok:
-            continue
-        for field, value in spec.values_to_check():
-            try:
-                params_class.model_validate({**known_fixed, name: value})
-            except ValidationError as invalid:
-                detail = invalid.errors(include_url=False)[0]
-                field_loc = (field,) if field != "options" else ("options", spec.options.index(value))
-                errors.append(source.error(
-                    where + field_loc,
-                    f"{field} {value!r} for '{name}' is outside what {step.skill} accepts: "
-                    f"{plain_message(detail, repr(name).replace(chr(34), chr(39)))}"))
-    return errors
-
-
 # ---- across lessons ----------------------------------------------------------------------------
 
 def check_across(parsed: list[tuple[Lesson, Source]], known: Mapping[str, Lesson] | Iterable[str] = ()
@@ -218,7 +163,7 @@ def check_across(parsed: list[tuple[Lesson, Source]], known: Mapping[str, Lesson
     known_prerequisites: dict[str, list[str]] = (
         {lesson_id: list(lesson.prerequisites) for lesson_id, lesson in known.items()}
         if isinstance(known, Mapping) else {lesson_id: [] for lesson_id in known})
-    owner: dict[str, str] = {lesson_id: "another lesson" for lesson_id in known_prerequisites}
+    owner: dict[str, str] = dict.fromkeys(known_prerequisites, "another lesson")
     graph = dict(known_prerequisites)
     for lesson, source in parsed:
         if lesson.id in owner:
@@ -235,7 +180,7 @@ def check_across(parsed: list[tuple[Lesson, Source]], known: Mapping[str, Lesson
             if prerequisite not in graph:
                 errors.append(source.error(("prerequisites", index),
                                            f"prerequisite '{prerequisite}' is not the id of any "
-                                           f"lesson{_close(prerequisite, graph)}"))
+                                           f"lesson{did_you_mean(prerequisite, graph)}"))
 
     for lesson_id, index, cycle in _cycle_edges(graph):
         if lesson_id in checked:
