@@ -16,8 +16,19 @@ WEB_BUNDLE := web/dist/chat.js
 run: setup
 	$(APP_PY) -m tutor run
 
-test: setup lessons-check web-test-deps
-	$(APP_PY) -m pytest
+# The whole suite on two workers (the machine has 2 cores). tests/conftest.py puts every test on
+# the shared stack in xdist group "stack": one worker boots the stack once and runs them in order,
+# the other runs everything else meanwhile. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+test: check setup web-test-deps
+	$(APP_PY) -m pytest $(PYTEST_PARALLEL)
+
+# Every test that boots no stack and runs no Rasa CLI (markers e2e and rasa; tests/conftest.py
+# marks each test on the stack e2e): no Rasa model, no stack boots.
+.PHONY: test-fast
+test-fast: venvs web-test-deps hub-module bot/data/faq.yml
+	$(APP_PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e and not rasa"
 
 CHROMIUM ?= /usr/bin/chromium
 # Browser tests drive Debian's Chromium with playwright-core (ARCHITECTURE.md, fact 9); never

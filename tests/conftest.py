@@ -139,13 +139,12 @@ def bot_model():
     return model
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def hub_module():
     """The transfer skill's local hub module (models/hub/digits-features), built here only if
     missing (`make test` builds it first). The transfer skill builds it on first use, in a test
-    or in the shared stack's worker: built once up front, under a lock, two xdist workers never
-    build it at once. Autouse and session-wide, so it is in place before any test runs (a check
-    of two files when it is)."""
+    or in the shared stack's worker; built here once, under a lock, two xdist workers never build
+    it at once."""
     from skills import transfer
     from tutor.settings import Settings
 
@@ -153,6 +152,14 @@ def hub_module():
     with file_lock(path.parent / f".{path.name}.lock"):
         transfer.resolve_handle("local", folder=path)  # builds it when missing
     return path
+
+
+@pytest.fixture(autouse=True)
+def _hub_module_before_trainings(request):
+    """Slow tests train real models (the transfer skill among them, on the default module): make
+    sure the hub module is in place first (a check of two files when it is)."""
+    if request.node.get_closest_marker("slow") is not None:
+        request.getfixturevalue("hub_module")
 
 
 @pytest.fixture(scope="session")
@@ -191,9 +198,33 @@ def stack(tmp_path_factory, fake_slack, bot_model, hub_module):
         slack_api_url=fake_slack.api_url,
         progress_min_interval=0.1,
     )
+    global _stack_in_this_process
+    _stack_in_this_process = True
     with Stack(settings, model=bot_model) as running:
         fake_slack.webhook_url = f"{running.settings.rasa_url}/webhooks/slack/webhook"
         yield running
+
+
+_stack_in_this_process = False
+_niced = False
+
+
+def pytest_runtest_setup(item):
+    """Under xdist, the worker that runs the other tests while the stack's tests run yields the
+    CPU as the stack's job worker does (Settings.worker_nice, 10): trainings in tests and in the
+    job worker share it, and the stack's dialogue services (Rasa, actions, API, the browser)
+    come first, as they do for a learner. Left at nice 0, its TensorFlow trainings starved the
+    niced job worker: one e2e training took 5x as long. Never in a one-process run, and never in
+    the worker that boots the stack (its services inherit its priority)."""
+    global _niced
+    if _niced or _stack_in_this_process or not hasattr(item.config, "workerinput"):
+        return
+    if "stack" in getattr(item, "fixturenames", ()):
+        return
+    from tutor.settings import Settings
+
+    os.nice(Settings().worker_nice)
+    _niced = True
 
 
 def _shared_session_fixtures(item) -> set[str]:
@@ -236,19 +267,38 @@ def pytest_collection_modifyitems(config, items):
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    others = []
+    on_stack, others, uses = [], [], {}
     for item in items:
         if "stack" in getattr(item, "fixturenames", ()):
             if item.get_closest_marker("e2e") is None:
                 item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.xdist_group(STACK_GROUP))
+            on_stack.append(item)
             continue
         if item.get_closest_marker("xdist_group") is not None:
             continue  # a test that chose its own group keeps it
+        others.append(item)
+        uses[item] = _shared_session_fixtures(item)
+    everywhere = set.intersection(*uses.values()) if uses else set()  # autouse: ties nothing together
+    for item in others:
         module = f"file:{item.nodeid.split('::')[0]}"
         find(module)
-        for name in _shared_session_fixtures(item):
+        for name in uses[item] - everywhere:
             union(module, f"fixture:{name}")
-        others.append((item, module))
-    for item, module in others:
-        item.add_marker(pytest.mark.xdist_group(find(module)))
+    groups: dict[str, list] = {}
+    for item in others:
+        group = find(f"file:{item.nodeid.split('::')[0]}")
+        item.add_marker(pytest.mark.xdist_group(group))
+        groups.setdefault(group, []).append(item)
+    if hasattr(config, "workerinput"):
+        # Under xdist (with --no-loadscope-reorder, as make test runs it) work units are handed
+        # out in this order: the stack's tests first, so the longest path starts at once, then
+        # the other groups longest first (most `slow` tests: they train real models), so no
+        # long group is left alone at the end.
+        def cost(tests: list) -> tuple[int, int]:
+            return sum(t.get_closest_marker("slow") is not None for t in tests), len(tests)
+
+        rest = sorted(groups.values(), key=cost, reverse=True)  # stable: ties keep file order
+        chosen = {id(item) for item in on_stack} | {id(item) for item in others}
+        unsorted = [item for item in items if id(item) not in chosen]  # tests with their own group
+        items[:] = on_stack + [item for tests in rest for item in tests] + unsorted

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tutor.settings import Settings
 
 BOT = ROOT / "bot"
 # Warnings that are expected by design: external intents are sent by the worker, never typed,
@@ -65,10 +64,8 @@ def test_rasa_data_validate_passes_with_only_expected_warnings():
 
 @pytest.mark.rasa
 @pytest.mark.slow
-def test_rasa_test_stories_all_pass(tmp_path):
-    from tutor.botmodel import ensure_model
-
-    model, _ = ensure_model(Settings())
+def test_rasa_test_stories_all_pass(tmp_path, bot_model):
+    model = bot_model  # tests/conftest.py: trained once, under a lock, if missing
     run = _rasa("test", "core", "--model", str(model), "--stories", "tests",
                 "--out", str(tmp_path), "--fail-on-prediction-errors")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -1,29 +1,16 @@
-"""Boot the real stack (Rasa, action server, worker, API) once for all e2e tests."""
-
-import shutil
-from pathlib import Path
+"""The e2e tests' learners on the shared stack (tests/conftest.py `stack`, booted once per session
+for the e2e, Slack and browser tests)."""
 
 import pytest
 
-LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+from tests.conftest import STAFF_TOKEN
 
-STAFF_TOKEN = "e2e-staff-token"
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    from tutor.supervisor import Stack, isolated_settings
-
-    root = tmp_path_factory.mktemp("e2e")
-    # A copy of the lessons, so the live-edit test can change a file under the running stack.
-    lessons = shutil.copytree(LESSONS, root / "lessons")
-    settings = isolated_settings(root / "var", staff_token=STAFF_TOKEN, lessons_dir=lessons)
-    with Stack(settings) as running:
-        yield running
+__all__ = ["STAFF_TOKEN"]  # the e2e tests import it from here
 
 
 @pytest.fixture
 def learner(stack):
+    """A new socket.io learner (its own session id) for one test."""
     from tutor.chat_client import Learner
 
     person = Learner(stack.settings.chat_socket_url).connect()
@@ -35,4 +22,6 @@ def learner(stack):
 def db(stack):
     from db.engine import make_engine, make_session_factory
 
-    return make_session_factory(make_engine(stack.settings.db_url))
+    engine = make_engine(stack.settings.db_url)
+    yield make_session_factory(engine)
+    engine.dispose()

@@ -4,9 +4,8 @@
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from db import repository as repo
 from db.models import Job, JobStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -53,23 +52,29 @@ def test_learner_trains_hello_neuron_and_gets_progress_plot_and_models(stack, le
     shard = model_json["weightsManifest"][0]["paths"][0]
     assert httpx.get(urls["tfjs"].rsplit("/", 1)[0] + "/" + shard).status_code == 200
 
+    # The stack is shared with other tests: look at this learner's jobs, not the newest overall.
     with db() as session:
-        job = session.scalars(select(Job).order_by(Job.id.desc())).first()
+        (job,) = session.scalars(select(Job).where(Job.conversation_id == learner.session_id)).all()
+        assert job.id == payload["job_id"]
         assert job.status is JobStatus.succeeded
         assert job.notified_at is not None
         assert job.learner.channel == "socketio"
-        assert job.conversation_id == learner.session_id
+
+
+def _jobs_of(session, learner) -> int:
+    return session.scalar(select(func.count(Job.id)).where(Job.conversation_id == learner.session_id))
 
 
 def test_learner_asking_for_ten_million_epochs_is_refused_and_no_job_is_made(learner, db):
+    # The stack is shared with tests that queue jobs: count this learner's jobs, not all of them.
     with db() as session:
-        before = repo.count_jobs(session)
+        assert _jobs_of(session, learner) == 0
     learner.say("train a neuron for 10 million epochs")
     reply = learner.wait_for(lambda r: bool(r.text), timeout=20)
     assert "5,000" in reply.text and "10,000,000" in reply.text
     assert "Nothing was started" in reply.text
     with db() as session:
-        assert repo.count_jobs(session) == before
+        assert _jobs_of(session, learner) == 0
 
 
 def test_unknown_artifact_is_404(stack):

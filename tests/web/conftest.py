@@ -1,7 +1,8 @@
 """Browser tests of the web chat: the real stack plus Debian's Chromium driven by playwright-core.
 
-Each scenario is a Node script run (tests/web/scenarios.mjs) against one stack shared by every
-test here. Screenshots, the downloaded TFLite file and latency.txt go to test-output/web/.
+Each scenario is a Node script run (tests/web/scenarios.mjs) against the stack the e2e and Slack
+tests share (tests/conftest.py `stack`). Screenshots, the downloaded TFLite file and latency.txt
+go to test-output/web/ (each scenario writes its own file names).
 """
 
 import json
@@ -11,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import file_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -42,21 +45,21 @@ def browser_tools():
         _missing("Node.js is not on the PATH")
     if not (WEB / "node_modules" / "playwright-core").is_dir():
         _missing("playwright-core is not installed in web/node_modules")
-    if _bundle_is_stale():  # `make test` builds it first; a direct pytest run may not have
-        subprocess.run(["npm", "run", "--silent", "build"], cwd=WEB, check=True, timeout=120)
+    # `make test` builds it first; a direct pytest run may not have. Locked: two xdist workers
+    # (the browser tests off the stack run beside it) must not both rebuild web/dist.
+    with file_lock(WEB / "node_modules" / ".tutor-test-build.lock"):
+        if _bundle_is_stale():
+            subprocess.run(["npm", "run", "--silent", "build"], cwd=WEB, check=True, timeout=120)
     OUT.mkdir(parents=True, exist_ok=True)
     return CHROMIUM
 
 
 @pytest.fixture(scope="session")
-def web_stack(browser_tools, tmp_path_factory):
-    """The real stack, booted once for the browser tests. Progress is pushed every 0.1 s (instead
-    of 2 s) so a short training shows its bar moving before the result lands."""
-    from tutor.supervisor import Stack, isolated_settings
-
-    settings = isolated_settings(tmp_path_factory.mktemp("web") / "var", progress_min_interval=0.1)
-    with Stack(settings) as running:
-        yield running
+def web_stack(browser_tools, stack):
+    """The shared stack. It pushes progress every 0.1 s (instead of 2 s) so a short training
+    shows its bar moving before the result lands."""
+    assert stack.settings.progress_min_interval <= 0.1
+    return stack
 
 
 @pytest.fixture
