@@ -31,7 +31,7 @@ test-fast: venvs web-test-deps hub-module bot/data/faq.yml
 	$(APP_PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e and not rasa"
 
 CHROMIUM ?= /usr/bin/chromium
-# Browser tests drive Debian's Chromium with playwright-core (ARCHITECTURE.md, fact 9); never
+# Browser tests drive Debian's Chromium with playwright-core (docs/decisions.md, D9); never
 # `npx playwright install`. playwright-core is a devDependency: the web bundle's `npm ci` installs
 # it (no install script, no browser download).
 web-test-deps: web $(CHROMIUM)
@@ -59,7 +59,7 @@ $(VENV)/.installed: pyproject.toml requirements/app.lock.txt requirements/app-no
 	$(VENV)/bin/uv pip install -q --python $(APP_PY) --no-deps -e .
 	touch $@
 
-# Rasa 3.6 declares Python <3.11; its lock pins versions with 3.11 wheels (ARCHITECTURE.md, fact 1).
+# Rasa 3.6 declares Python <3.11; its lock pins versions with 3.11 wheels (docs/decisions.md, D1).
 $(RASA_VENV)/.installed: requirements/rasa.lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)

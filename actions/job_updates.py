@@ -2,7 +2,7 @@
 
 Custom payloads go out as json_message={"data": payload}: Rasa 3.6's socket.io channel emits
 `sio.emit(event, **json_message)`, so the socket client receives `payload` itself and the REST
-channel returns it under `custom.data` (ARCHITECTURE.md, fact 10).
+channel returns it under `custom.data` (docs/decisions.md, D20).
 """
 
 import logging

@@ -1,7 +1,7 @@
 """Export a tf_keras model to TFLite and TF.js, and check the TFLite file by running it.
 
 tf_keras (Keras 2), not Keras 3: the TF.js layers format only loads Keras 2 JSON
-(ARCHITECTURE.md, fact 4). LiteRT's interpreter replaces the deprecated tf.lite.Interpreter.
+(docs/decisions.md, D4). LiteRT's interpreter replaces the deprecated tf.lite.Interpreter (D6).
 """
 
 import os

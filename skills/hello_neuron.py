@@ -1,7 +1,7 @@
 """Chapter 1's hello neuron: one Dense unit learns a straight line (by default y = 2x - 1).
 
 Speed: a plain `model.fit(epochs=500)` on six points spends ~12 s in Keras per-epoch overhead
-(ARCHITECTURE.md, fact 7). The same 500 full-batch SGD steps run here inside one `tf.function`
+(docs/decisions.md, D7). The same 500 full-batch SGD steps run here inside one `tf.function`
 loop, in chunks so progress can be reported between them; the loss per step is kept, which is
 the per-epoch loss because every step sees the whole dataset. bench/hello_neuron_speed.py
 measures both.

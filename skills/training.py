@@ -1,7 +1,7 @@
 """Keras plumbing every trained skill shares: which Keras, seeding, and progress per epoch.
 
 tf_keras (Keras 2), not Keras 3: the TF.js converter only reads Keras 2 layer JSON
-(ARCHITECTURE.md, fact 4), and Keras 2's fit loop is much faster for the small models here.
+(docs/decisions.md, D4), and Keras 2's fit loop is much faster for the small models here.
 """
 
 import os

@@ -1,6 +1,6 @@
 """Image datasets for the vision and transfer skills: the bundled 8x8 digits and Fashion-MNIST.
 
-Nothing is downloaded at run time (ARCHITECTURE.md, fact 8). The digits ship with the project
+Nothing is downloaded at run time (docs/decisions.md, D8). The digits ship with the project
 (data/vision/digits.csv.gz, from scikit-learn). Fashion-MNIST is read from the standard IDX gzip
 files in a folder, the same files `tf_keras.datasets.fashion_mnist.load_data()` downloads into
 ~/.keras/datasets/fashion-mnist for users who are online; the IDX parser is tested offline on

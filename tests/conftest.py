@@ -23,7 +23,7 @@ STAFF_TOKEN = "e2e-staff-token"
 # The xdist group of every test that uses the shared stack: with `-n 2 --dist loadgroup` (make
 # test) one worker boots the stack and runs them all, in order; the other runs everything else.
 STACK_GROUP = "stack"
-# The machine's PostgreSQL (ARCHITECTURE.md): trust auth, database `test`.
+# The machine's PostgreSQL (docs/decisions.md, D23): trust auth, database `test`.
 POSTGRES_ADMIN_URL = os.environ.get("TUTOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

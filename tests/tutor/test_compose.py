@@ -1,6 +1,6 @@
 """docker-compose.yml stays true to `make run`: same services, commands, ports and variables.
 
-No Docker engine runs here (ARCHITECTURE.md, fact 12), so this checks the file statically
+No Docker engine runs here (docs/decisions.md, D12), so this checks the file statically
 against tutor/services.py and tutor/settings.py.
 """
 

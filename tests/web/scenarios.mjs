@@ -2,7 +2,7 @@
 // Usage: node scenarios.mjs <scenario>  (JSON options on stdin: {"url", "outDir", ...})
 // Prints one JSON line (the scenario's findings) on stdout; exits non-zero with the error on
 // stderr (and a screenshot in outDir) when a step fails. Chromium is Debian's /usr/bin/chromium
-// driven by playwright-core (ARCHITECTURE.md, fact 9); nothing is downloaded.
+// driven by playwright-core (docs/decisions.md, D9); nothing is downloaded.
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";

@@ -1,5 +1,5 @@
 // Rasa's socket.io channel. Long-polling only: the websocket transport is broken under Rasa 3.6
-// on Python 3.11 (ARCHITECTURE.md, fact 10). session_persistence: every (re)connection asks for
+// on Python 3.11 (docs/decisions.md, D18). session_persistence: every (re)connection asks for
 // the stored session id, and messages wait until Rasa has confirmed it (joined its room).
 import { io } from "socket.io-client";
 
