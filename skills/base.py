@@ -4,9 +4,10 @@ Skills import nothing from Rasa, FastAPI or the database. A skill writes its fil
 folder it is given and names them in the result; the worker stores and publishes them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 

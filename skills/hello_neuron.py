@@ -15,8 +15,7 @@ from typing import Any, Self
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras
 
 NAME = "hello_neuron"

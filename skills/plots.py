@@ -1,7 +1,7 @@
 """PNG plots for skill results, drawn with matplotlib's headless Agg backend."""
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import matplotlib
 

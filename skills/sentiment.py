@@ -18,8 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from skills import text_data
-from skills.base import (ArtifactFile, ExportSpec, FromRun, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, FromRun, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "sentiment"
@@ -116,8 +115,9 @@ def write_projector_files(weights: np.ndarray, vocabulary: list[str], out_dir: P
 
 def embedding_plot(weights: np.ndarray, vocabulary: list[str], path: Path, title: str) -> Path:
     """Chosen words on the first two principal components of all embedding vectors (numpy SVD)."""
-    from skills import plots  # noqa: F401  (selects the Agg backend)
     from matplotlib.figure import Figure
+
+    from skills import plots  # noqa: F401  (selects the Agg backend)
 
     vectors = weights[2:len(vocabulary)]
     centered = vectors - vectors.mean(axis=0)

@@ -18,8 +18,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from skills import text_data
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras, progress_callback, seed_everything
 
 NAME = "textgen"

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field, StringConstraints
 
-from skills.base import (ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec,
-                         no_progress)
+from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras, progress_callback, seed_everything
 
 if TYPE_CHECKING:

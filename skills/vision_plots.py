@@ -3,8 +3,8 @@
 Same headless Agg Figure approach as skills/plots.py (training curves live there).
 """
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import matplotlib
 import numpy as np
