@@ -7,12 +7,12 @@ tf_keras (Keras 2), not Keras 3: the TF.js layers format only loads Keras 2 JSON
 import os
 import warnings
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 
-def to_tflite(model, path: Path) -> Path:
+def to_tflite(model: Any, path: Path) -> Path:
     import tensorflow as tf
 
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
@@ -35,7 +35,7 @@ def run_tflite(path: Path, inputs: np.ndarray) -> np.ndarray:
     return np.stack(rows)
 
 
-def to_tfjs(model, folder: Path) -> tuple[Path, list[Path]]:
+def to_tfjs(model: Any, folder: Path) -> tuple[Path, list[Path]]:
     """Write a TF.js layers model; returns model.json and its weight shard files."""
     # tensorflowjs imports TF Decision Forests, whose welcome banner imports IPython whenever
     # stdout is not a plain file (pytest, some log wrappers) and crashes without it.
@@ -58,8 +58,8 @@ TFLITE_VARIANTS: tuple[TFLiteVariant, ...] = get_args(TFLiteVariant)
 REPRESENTATIVE_ROWS = 200  # enough for stable int8 ranges, few enough to convert in seconds
 
 
-def tflite_converter(model, variant: str, representative_x: np.ndarray | None = None,
-                     strict_int8: bool = True):
+def tflite_converter(model: Any, variant: str, representative_x: np.ndarray | None = None,
+                     strict_int8: bool = True) -> Any:
     """A TFLiteConverter set up for one quantization variant.
 
     float32: no optimization. dynamic: weights stored as int8, dequantized at load (Optimize.DEFAULT
@@ -98,7 +98,7 @@ def tflite_converter(model, variant: str, representative_x: np.ndarray | None = 
     return converter
 
 
-def unrolled_for_tflite(model):
+def unrolled_for_tflite(model: Any) -> Any:
     """The model, or for a model with recurrent layers (LSTM/GRU, also inside Bidirectional) a
     clone with unroll=True and the same weights. The converter's fused-LSTM path fails on a free
     batch dimension (TensorListReserve) and, with batch 1, a Bidirectional LSTM came out up to
@@ -108,13 +108,13 @@ def unrolled_for_tflite(model):
 
     layers = keras().layers
 
-    def has_rnn(layer):
+    def has_rnn(layer: Any) -> bool:
         return isinstance(layer, (layers.RNN, layers.Bidirectional))
 
     if not any(has_rnn(layer) for layer in model.layers):
         return model
 
-    def unrolled(layer):
+    def unrolled(layer: Any) -> Any:
         config = layer.get_config()
         if isinstance(layer, layers.Bidirectional):
             for key in ("layer", "backward_layer"):
@@ -131,7 +131,7 @@ def unrolled_for_tflite(model):
     return clone
 
 
-def to_tflite_variant(model, path: Path, variant: str, representative_x: np.ndarray | None = None,
+def to_tflite_variant(model: Any, path: Path, variant: str, representative_x: np.ndarray | None = None,
                       strict_int8: bool = True) -> Path:
     """Convert and write one variant (see tflite_converter)."""
     converter = tflite_converter(model, variant, representative_x, strict_int8)
@@ -180,14 +180,14 @@ def tflite_predict(path: Path, inputs: np.ndarray) -> np.ndarray:
         return np.concatenate([_invoke(interpreter, row[None]) for row in inputs])
 
 
-def _invoke(interpreter, batch: np.ndarray) -> np.ndarray:
+def _invoke(interpreter: Any, batch: np.ndarray) -> np.ndarray:
     (inp,), (out,) = interpreter.get_input_details(), interpreter.get_output_details()
     interpreter.set_tensor(inp["index"], quantize(batch.reshape(inp["shape"]), inp))
     interpreter.invoke()
     return dequantize(interpreter.get_tensor(out["index"]), out).reshape(len(batch), -1)
 
 
-def to_saved_model(model, folder: Path) -> Path:
+def to_saved_model(model: Any, folder: Path) -> Path:
     """A SavedModel for TF Serving whose serving_default signature takes the model's real input
     (shape with a free batch dimension, dtype) as "inputs" and returns "outputs"."""
     import tensorflow as tf

@@ -4,13 +4,13 @@ Kept apart from skills/timeseries.py so the training code reads top to bottom; d
 matplotlib's headless Agg backend like skills/plots.py.
 """
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
+from matplotlib.figure import Figure  # a Figure draws on its own Agg canvas: no pyplot, no GUI
 
-from skills import plots  # noqa: F401  (selects the Agg backend before Figure is used)
-from matplotlib.figure import Figure  # noqa: E402
+from skills import plots  # noqa: F401  (selects the Agg backend for any pyplot use)
 
 ACTUAL = "#495057"
 NAIVE = "#adb5bd"
