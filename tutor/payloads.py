@@ -133,6 +133,8 @@ def schema_text() -> str:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_FILE
+    if len(sys.argv) > 2 or (len(sys.argv) == 2 and sys.argv[1].startswith("-")):
+        sys.exit("usage: python -m tutor.payloads [schema file, default web/payloads.schema.json]")
+    target = Path(sys.argv[1]) if len(sys.argv) == 2 else SCHEMA_FILE
     target.write_text(schema_text())
     print(f"wrote {target}")
