@@ -25,6 +25,7 @@ from jobs import artifacts, service
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from skills import registry
 from skills.base import SkillError, SkillResult
+from tutor import log_redaction
 from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ class Worker:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    log_redaction.install()  # httpx logs each push's URL: Rasa's token and the conversation id
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     settings = Settings()
     os.nice(settings.worker_nice)  # the dialogue processes come first on a busy machine
