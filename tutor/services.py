@@ -17,7 +17,9 @@ class Service:
     ready_log: str | None = None
 
 
-RASA_LAUNCHER = ["-m", "bot.launch"]  # Rasa's CLI plus two speed fixes (bot/launch.py)
+# Rasa's CLI plus speed fixes (bot/launch.py), started by tutor/rasa_launch.py, which adds
+# `--auth-token` from TUTOR_RASA_TOKEN so the token is not in the world-readable argv.
+RASA_LAUNCHER = ["-m", "tutor.rasa_launch"]
 
 
 def rasa_argv(settings: Settings, model: Path) -> list[str]:
@@ -25,13 +27,13 @@ def rasa_argv(settings: Settings, model: Path) -> list[str]:
         str(settings.rasa_venv / "bin" / "python"), *RASA_LAUNCHER, "run",
         "--model", str(model),
         "--enable-api",
-        "--cors", "*",
+        # Only the chat page (served by the API) may call Rasa from a browser: socket.io's
+        # long-polling requests are cross-origin (:8000 -> :5005), everything else is server-side.
+        "--cors", settings.public_origin,
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--credentials", str(settings.bot_dir / "credentials.yml"),
         "--endpoints", str(settings.bot_dir / "endpoints.yml"),
-        # "=" form: a token may start with "-" (token_urlsafe), which argparse reads as a flag.
-        *([f"--auth-token={settings.rasa_token}"] if settings.rasa_token else []),
     ]
 
 

@@ -7,6 +7,7 @@ touches the disk or network: folders and engines are made by the factories that 
 
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -106,6 +107,12 @@ class Settings(BaseSettings):
     def action_endpoint_url(self) -> str:
         base = self.action_server_url or f"http://{self.reachable_host}:{self.actions_port}"
         return f"{base}/webhook"
+
+    @property
+    def public_origin(self) -> str:
+        """The browser's Origin for pages under public_base_url (scheme, host and port only)."""
+        parts = urlsplit(self.public_base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def reachable_host(self) -> str:

@@ -48,19 +48,38 @@ def test_compose_app_commands_match_make_run(compose, compose_settings, name):
 
 def test_compose_rasa_command_matches_make_run(compose, compose_settings):
     assert compose["rasa"]["image"] == "rasa/rasa:3.6.21"
-    # Both start Rasa through bot/launch.py; the token is compose's own ${TUTOR_RASA_TOKEN}.
-    settings = compose_settings.model_copy(update={"rasa_token": "${TUTOR_RASA_TOKEN}"})
-    argv = rasa_argv(settings, Path("/app/models"))
+    # Both start Rasa through tutor/rasa_launch.py (then bot/launch.py), which reads the token
+    # from TUTOR_RASA_TOKEN; the CORS origin is that of compose's TUTOR_PUBLIC_BASE_URL.
+    argv = rasa_argv(compose_settings, Path("/app/models"))
     assert compose["rasa"]["entrypoint"] == ["python", *argv[1:3]]
     assert compose["rasa"]["command"] == argv[3:]
+    assert "./tutor:/app/tutor:ro" in compose["rasa"]["volumes"] and "./bot:/app/bot:ro" in compose["rasa"]["volumes"]
 
 
-def test_compose_publishes_the_default_ports(compose):
-    """The ports make run uses when nothing is set: the field defaults, not the environment."""
-    default = {name: Settings.model_fields[name].default for name in ("rasa_port", "actions_port", "api_port")}
+def test_compose_keeps_the_token_out_of_rasas_argv_and_limits_cors(compose):
+    command = " ".join(compose["rasa"]["command"])
+    assert "token" not in command.lower() and "*" not in command
+    assert compose["rasa"]["environment"]["TUTOR_RASA_TOKEN"].startswith("${TUTOR_RASA_TOKEN:?")
+
+
+def test_compose_publishes_only_the_api_and_rasa_on_their_default_ports(compose):
+    """The ports make run uses when nothing is set: the field defaults, not the environment. The
+    action server (no authentication of its own) and PostgreSQL stay inside compose's network."""
+    default = {name: Settings.model_fields[name].default for name in ("rasa_port", "api_port")}
     assert compose["rasa"]["ports"] == [f"{default['rasa_port']}:{default['rasa_port']}"]
-    assert compose["actions"]["ports"] == [f"{default['actions_port']}:{default['actions_port']}"]
     assert compose["api"]["ports"] == [f"{default['api_port']}:{default['api_port']}"]
+    published = {name for name, service in compose.items() if service.get("ports") or service.get("expose")}
+    assert published == {"rasa", "api"}
+    assert all("network_mode" not in service for service in compose.values())
+
+
+def test_compose_takes_the_postgres_password_from_the_environment(compose):
+    password = compose["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert re.fullmatch(r"\$\{POSTGRES_PASSWORD:\?[^}]+\}", password)
+    env = compose["api"]["environment"]
+    for key in ("DATABASE_URL", "TUTOR_TRACKER_URL", "TRACKER_URL"):
+        assert env[key].startswith("postgresql://tutor:${POSTGRES_PASSWORD:?"), key
+    assert "tutor:tutor@" not in (ROOT / "docker-compose.yml").read_text()
 
 
 def test_compose_sets_every_variable_make_run_passes(compose, compose_settings):
