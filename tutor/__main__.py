@@ -1,11 +1,15 @@
 """`python -m tutor run | migrate | train-bot`: what the Makefile calls."""
 
 import argparse
+import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from tutor.settings import Settings
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def cmd_migrate(settings: Settings) -> None:
@@ -22,39 +26,70 @@ def cmd_train_bot(settings: Settings) -> None:
     print(f"Rasa model {'trained' if trained else 'up to date'}: {model.name}")
 
 
-def _interrupt(*_):
-    raise KeyboardInterrupt
+def say(text: str, err: bool = False) -> None:
+    """Print, but never let a closed terminal or pipe (make already gone) cut a stop short."""
+    try:
+        print(text, file=sys.stderr if err else sys.stdout, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _log_to_terminal_and_file(settings: Settings) -> None:
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s supervisor %(levelname)s %(message)s")
+    root = logging.getLogger("tutor")
+    for handler in (logging.StreamHandler(), logging.FileHandler(settings.logs_dir / "supervisor.log")):
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def supervise(stack, ready_banner: Callable[[], str] = lambda: "") -> int:
+    """Start the stack, restart services that exit, and stop everything on SIGINT, SIGTERM or
+    SIGHUP. The handler only sets a flag, so a second signal during the stop (make forwards a
+    service manager's SIGTERM while the first is handled) is a no-op instead of an exception
+    that would abort the stop and leave the services running."""
+    from tutor.supervisor import ServiceFailed, Stopped
+
+    def request_stop(_signum, _frame) -> None:
+        stack.stop_requested.set()
+
+    # Explicit for SIGINT too: a shell starts background jobs with SIGINT ignored.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, request_stop)
+    code = 0
+    try:
+        stack.start()
+        say(ready_banner())
+        stack.watch()
+    except Stopped:
+        pass
+    except ServiceFailed as exc:
+        say(f"Tutor stopped: {exc}", err=True)
+        code = 1
+    finally:
+        say("\nStopping Tutor...")
+        stack.stop()
+        say("Stopped.")
+    return code
 
 
 def cmd_run(settings: Settings) -> None:
     """Start every service, print where to chat, and stop them all on Ctrl-C or SIGTERM."""
-    from tutor.supervisor import ServiceFailed, Stack
+    from tutor.supervisor import Stack
 
+    _log_to_terminal_and_file(settings)
     stack = Stack(settings)
     started = time.monotonic()
-    # Explicit for SIGINT too: a shell starts background jobs with SIGINT ignored.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    print("Starting Tutor (Rasa, action server, worker, API)...", flush=True)
-    try:
-        stack.start()
-        print(f"\nTutor is ready in {time.monotonic() - started:.1f} s. "
-              f"Chat at {settings.public_base_url}/\n"
-              f"Rasa REST: {settings.rasa_url}/webhooks/rest/webhook  Logs: {settings.logs_dir}\n"
-              "Press Ctrl-C to stop.", flush=True)
-        while True:
-            for name in stack.procs:
-                stack.check_alive(name)
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop short
-        print("\nStopping Tutor...", flush=True)
-        stack.stop()
-        print("Stopped.")
-    except ServiceFailed as exc:
-        stack.stop()
-        print(f"Tutor stopped: {exc}", file=sys.stderr)
-        sys.exit(1)
+    say("Starting Tutor (Rasa, action server, worker, API)...")
+
+    def banner() -> str:
+        return (f"\nTutor is ready in {time.monotonic() - started:.1f} s. "
+                f"Chat at {settings.public_base_url}/\n"
+                f"Rasa REST: {settings.rasa_url}/webhooks/rest/webhook  Logs: {settings.logs_dir}\n"
+                "A service that exits is restarted. Press Ctrl-C to stop.")
+
+    sys.exit(supervise(stack, banner))
 
 
 def main(argv: list[str] | None = None) -> None:

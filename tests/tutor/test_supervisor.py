@@ -1,10 +1,14 @@
 import json
+import os
+import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.tutor.fake_stack import CRASHER, STEADY, FakeStack, fake
 from tutor.services import Service
 from tutor.supervisor import ServiceFailed, Stack
 
@@ -96,3 +100,56 @@ def test_stack_sends_rasas_token_only_to_rasa_when_checking_readiness(settings, 
     stack._is_ready("rasa", Service("rasa", [], ready_url="http://127.0.0.1:2/status"))
     assert seen["http://127.0.0.1:1/health"] == {}
     assert seen["http://127.0.0.1:2/status"] == {"token": stack.settings.rasa_token}
+
+
+# ---- restarts (tests/tutor/fake_stack.py: tiny commands instead of the four services) ----------
+
+def _wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_stack_restarts_a_service_that_exits_with_doubling_delays_and_the_others_keep_running(settings, caplog):
+    caplog.set_level("INFO", logger="tutor.supervisor")
+    with FakeStack(settings, [fake("crasher", CRASHER), fake("steady", STEADY)]) as stack:
+        steady = stack.procs["steady"]
+        _wait_for(lambda: stack.states["crasher"].restarts >= 4 and stack.states["crasher"].state == "running")
+        assert steady.poll() is None and stack.procs["steady"] is steady and stack.states["steady"].restarts == 0
+        states = json.loads((settings.var_dir / "services.json").read_text())["services"]
+        assert states["crasher"]["restarts"] >= 4 and states["crasher"]["last_exit_code"] == 3
+        pids = json.loads(stack.pidfile.read_text())
+        assert pids["crasher"]["pid"] == stack.procs["crasher"].pid  # a restart updates the pid file
+    delays = re.findall(r"crasher exited \(exit code 3\) after [\d.]+ s; restart (\d+) in ([\d.]+) s",
+                        (settings.logs_dir / "crasher.log").read_text())
+    assert [(int(n), float(d)) for n, d in delays[:4]] == [(1, 0.2), (2, 0.4), (3, 0.8), (4, 0.8)]
+    assert "crasher is running again (restart 1)" in caplog.text
+    assert "restart 1 in 0.2 s" in caplog.text
+
+
+def test_stack_fails_a_start_when_a_service_exits_before_it_is_ready(settings):
+    never_ready = Service("broken", [sys.executable, "-c", "raise SystemExit(2)"], ready_log="ready")
+    stack = FakeStack(settings, [never_ready, fake("steady", STEADY)])
+    with pytest.raises(ServiceFailed, match="broken exited \\(exit code 2\\)"):
+        stack.start()
+    assert stack.procs["steady"].poll() is not None
+    assert not stack.pidfile.exists()
+
+
+def test_stack_writes_its_pid_and_state_files_readable_by_their_owner_only(settings):
+    settings.var_dir.mkdir(parents=True)
+    with FakeStack(settings, [fake("steady", STEADY)]) as stack:
+        for path in (stack.pidfile, settings.var_dir / "services.json"):
+            assert os.stat(path).st_mode & 0o777 == 0o600, path
+    assert not stack.pidfile.exists() and not (settings.var_dir / "services.json").exists()
+
+
+def test_stack_stop_is_idempotent_and_never_restarts_what_it_stopped(settings):
+    stack = FakeStack(settings, [fake("steady", STEADY)]).__enter__()
+    proc = stack.procs["steady"]
+    stack.stop()
+    stack.stop()
+    time.sleep(0.2)  # several watcher passes, had it survived the stop
+    assert proc.poll() is not None and stack.procs["steady"] is proc
+    assert stack.states["steady"].state == "stopped"
