@@ -76,16 +76,20 @@ def supervise(stack, ready_banner: Callable[[], str] = lambda: "") -> int:
 
 def cmd_run(settings: Settings) -> None:
     """Start every service, print where to chat, and stop them all on Ctrl-C or SIGTERM."""
+    from tutor.staff_token import staff_link, with_staff_token
     from tutor.supervisor import Stack
 
     _log_to_terminal_and_file(settings)
+    settings, stored = with_staff_token(settings)
     stack = Stack(settings)
     started = time.monotonic()
+    staff = (f"Staff page: {staff_link(settings)}" if stored
+             else f"Staff page: {settings.public_base_url}/staff-ui (sign in with TUTOR_STAFF_TOKEN)")
     say("Starting Tutor (Rasa, action server, worker, API)...")
 
     def banner() -> str:
         return (f"\nTutor is ready in {time.monotonic() - started:.1f} s. "
-                f"Chat at {settings.public_base_url}/\n"
+                f"Chat at {settings.public_base_url}/\n{staff}\n"
                 f"Rasa REST: {settings.rasa_url}/webhooks/rest/webhook  Logs: {settings.logs_dir}\n"
                 "A service that exits is restarted. Press Ctrl-C to stop.")
 

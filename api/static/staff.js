@@ -199,7 +199,18 @@ async function moreLearners() {
   }
 }
 
+/** `make run` prints /staff-ui#token=...: take the token from the fragment (never sent to the
+ * server, so never in a log) and drop it from the address bar and the history. */
+function tokenFromLink() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (!token) return false;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  history.replaceState(null, "", location.pathname + location.search);
+  return true;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  tokenFromLink();
   $("login").addEventListener("submit", (event) => {
     event.preventDefault();
     const token = $("token").value.trim();
@@ -216,5 +227,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("refresh").addEventListener("click", load);
   $("more-learners").addEventListener("click", moreLearners);
+  // The link pasted into a tab that already shows this page changes only the fragment.
+  window.addEventListener("hashchange", () => { if (tokenFromLink()) load(); });
   load();
 });

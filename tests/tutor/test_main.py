@@ -1,4 +1,4 @@
-"""`python -m tutor run`: signals stop everything once, however many arrive."""
+"""`python -m tutor run`: signals stop everything once, however many arrive; the staff link."""
 
 import json
 import os
@@ -60,3 +60,26 @@ def test_run_stops_every_service_under_repeated_signals_during_the_stop(tmp_path
         time.sleep(0.05)
     assert [name for name, c in children.items() if _runs(c["pid"], c["argv"])] == []
     assert not (tmp_path / "services.pids").exists()
+
+
+def test_run_prints_the_staff_link_with_a_token_it_keeps_across_runs(make_settings, monkeypatch, capsys):
+    import tutor.__main__ as main
+    import tutor.supervisor
+
+    monkeypatch.delenv("TUTOR_STAFF_TOKEN", raising=False)
+    seen = []
+
+    def fake_supervise(stack, banner):
+        seen.append(stack.settings.staff_token)
+        print(banner())
+        return 0
+
+    monkeypatch.setattr(main, "supervise", fake_supervise)
+    monkeypatch.setattr(tutor.supervisor, "Stack", lambda settings: type("S", (), {"settings": settings})())
+    settings = make_settings(public_base_url="http://localhost:8000")
+    for _ in range(2):
+        with pytest.raises(SystemExit):
+            main.cmd_run(settings)
+    first, again = seen
+    assert first and first == again
+    assert f"Staff page: http://localhost:8000/staff-ui#token={first}" in capsys.readouterr().out

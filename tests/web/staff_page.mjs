@@ -89,7 +89,19 @@ try {
     funnelRows: (await rows("funnel")).length,
   };
 
-  process.stdout.write(`${JSON.stringify({ refused, loaded, afterReload, signedOut, problems })}\n`);
+  // The link `make run` prints, /staff-ui#token=..., signs in and leaves the address bar: opened
+  // afresh, and pasted into this tab, which changes only the fragment.
+  const link = `${opts.url}#token=${encodeURIComponent(opts.token)}`;
+  const fromLink = [];
+  for (const fresh of [true, false]) {
+    if (fresh) await page.goto("about:blank");
+    else await page.locator("#sign-out").click();
+    await page.goto(link);
+    await state("loaded");
+    fromLink.push({ funnelRows: (await rows("funnel")).length, address: await page.evaluate(() => location.href) });
+  }
+
+  process.stdout.write(`${JSON.stringify({ refused, loaded, afterReload, signedOut, fromLink, problems })}\n`);
 } catch (err) {
   console.error(err.stack || String(err));
   console.error(problems.join("\n"));

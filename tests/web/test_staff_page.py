@@ -109,3 +109,5 @@ def test_staff_page_refuses_a_wrong_token_then_shows_funnel_questions_and_learne
 
     assert found["afterReload"] == 2
     assert found["signedOut"] == {"stored": None, "funnelRows": 0}
+    # make run's link (tutor/staff_token.py) signs in from the fragment, which then leaves the URL.
+    assert found["fromLink"] == [{"funnelRows": 2, "address": f"{api_url}/staff-ui"}] * 2
