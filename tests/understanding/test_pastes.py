@@ -1,0 +1,55 @@
+"""What a pasted message holds, read in bounded time."""
+
+import time
+
+import pytest
+
+from understanding import pastes
+
+TRACEBACK = '''Epoch 1/10
+Traceback (most recent call last):
+  File "/home/me/train.py", line 41, in <module>
+    model.fit(x_train, y_train, epochs=10)
+  File "/usr/lib/python3/site-packages/keras/src/utils/traceback_utils.py", line 122, in error_handler
+    raise e.with_traceback(filtered_tb) from None
+ValueError: Input 0 of layer "conv2d" is incompatible with the layer: expected min_ndim=4, \
+found ndim=3. Full shape received: (None, 28, 28)
+'''
+
+
+def test_pastes_find_the_last_error_line_of_a_traceback_and_its_kind():
+    assert pastes.kind(TRACEBACK) == "error"
+    (line,) = pastes.error_lines(TRACEBACK)
+    assert line.startswith("ValueError: Input 0 of layer")
+
+
+def test_pastes_read_an_error_that_is_only_its_last_line_with_the_learners_words():
+    text = "help?? Uncaught (in promise) Error: Unknown layer: TFOpLambda. This may be due to"
+    assert pastes.kind(text) == "error" and pastes.error_lines(text)[0].startswith("Error: Unknown layer")
+
+
+def test_pastes_tell_code_from_prose():
+    assert pastes.kind("model.add(Conv2D(64, (3,3), activation='relu'))\nwhat do the 64 and (3,3) mean?") == "code"
+    assert pastes.kind("x = x / 255.0") == "code"
+    assert pastes.kind("why does my loss go up after epoch 5") is None
+    assert pastes.kind("train a cnn with dropout 0.3") is None
+
+
+def test_pastes_normalise_shapes_names_and_paths_away():
+    a = pastes.normalise('Input 0 of layer "conv2d" is incompatible: expected min_ndim=4, found ndim=3 '
+                         "(None, 28, 28)")
+    b = pastes.normalise("Input 0 of layer 'conv2d_7' is incompatible: expected min_ndim=4, found ndim=3 "
+                         "(None, 150, 150)")
+    assert a == b
+    assert "PATH" in pastes.normalise("No file at /home/me/models/x.keras")
+
+
+@pytest.mark.parametrize("text", [
+    "1" * 2000, " " * 1999 + "x", "a(" * 1000, '"' * 2000, "é" * 2000, "Error: " * 285,
+    ("x = (" * 300) + "\n" + "ValueError" * 150, "model." * 333, "\n" * 2000, "1.1." * 500,
+])
+def test_pastes_read_a_2000_character_adversarial_message_in_under_10_ms(text):
+    started = time.perf_counter()
+    for function in (pastes.kind, pastes.error_lines, pastes.code_lines, pastes.words, pastes.normalise):
+        function(text)
+    assert time.perf_counter() - started < 0.010 * 5  # five functions, 10 ms each

@@ -1,0 +1,1 @@
+"""One understanding layer: every learner message ranked over everything Tutor can do."""

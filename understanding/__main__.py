@@ -1,0 +1,28 @@
+"""`python -m understanding warm | eval [-v]`: fill the vector cache (make setup) or score the
+router on the frozen development set (make faq-eval)."""
+
+import sys
+import time
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "eval"
+    from understanding.build import build, cache_file
+
+    started = time.monotonic()
+    router = build(cache_file=cache_file())
+    if command == "warm":
+        router.encoder.save(prune=True)  # phrasings that left the index go
+        print(f"understanding index: {len(router.owner)} phrasings, {len(router.candidates)} "
+              f"candidates, {time.monotonic() - started:.1f} s ({cache_file()})")
+        return 0
+    if command == "eval":
+        from understanding.gate import report
+
+        return report(router, verbose="-v" in argv)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

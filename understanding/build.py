@@ -1,0 +1,57 @@
+"""Build the router from the project's files: Rasa's NLU examples (bot/data), the knowledge
+base (data/faq) and the off-topic examples (data/understanding). Nothing happens at import."""
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from understanding.router import OFF_TOPIC, Router
+
+ROOT = Path(__file__).resolve().parent.parent
+NLU_FILES = ("nlu.yml", "lessons_nlu.yml")
+ANNOTATION = re.compile(r"\[([^\]\n]{0,200})\]\([^)\n]{0,100}\)")  # "[text](entity)" -> "text"
+
+
+def cache_file() -> Path:
+    """Where phrasing vectors are kept between starts (`make setup` fills it)."""
+    return Path(os.environ.get("TUTOR_UNDERSTANDING_CACHE") or ROOT / "models" / "understanding.npz")
+
+
+def nlu_examples(bot_data: Path = ROOT / "bot" / "data") -> dict[str, list[str]]:
+    intents: dict[str, list[str]] = {}
+    for name in NLU_FILES:
+        path = bot_data / name
+        if not path.exists():
+            continue
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" in item:
+                lines = [line.strip()[2:] for line in item.get("examples", "").splitlines()
+                         if line.strip().startswith("- ")]
+                intents.setdefault(item["intent"], []).extend(ANNOTATION.sub(r"\1", x) for x in lines)
+    return intents
+
+
+def off_topic_examples(path: Path = ROOT / "data" / "understanding" / "off_topic.yml") -> list[str]:
+    if not path.exists():
+        return []
+    return [e["text"] for e in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("examples", [])]
+
+
+def build(encoder=None, cache_file: Path | None = None, root: Path = ROOT) -> Router:
+    from faq.knowledge import load
+    from understanding.minilm import MiniLM
+    from understanding.vectors import CachedEncoder
+
+    intents = nlu_examples(root / "bot" / "data")
+    off_topic = intents.pop(OFF_TOPIC, []) + off_topic_examples(root / "data" / "understanding" / "off_topic.yml")
+    entries = load(root / "data" / "faq")
+    cached = CachedEncoder(encoder or MiniLM(), cache_file)
+    commands = frozenset(i for i in intents if i.startswith(("train_", "tokenize", "classify", "export",
+                                                               "show_", "cancel", "start_", "list_")))
+    router = Router(intents, entries, off_topic, cached, commands)
+    # What each entry's "want to see it?" offer runs: read by the router itself.
+    offers = {e.offer for e in entries if e.offer}
+    router.set_offers({offer: router.understand(offer).intent for offer in offers})
+    return router

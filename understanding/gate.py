@@ -1,0 +1,72 @@
+"""The figures `make faq-eval` prints and `make test` holds: the frozen development set, the
+FAQ paraphrase set and the AMA archive's own questions, all through the understanding layer.
+
+LEVELS are what the router reached when it was last tuned, minus MARGIN; a change that drops
+any figure below its level fails tests/understanding/test_gate.py.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from understanding.devset import evaluate
+from understanding.router import FAQ, OFF_TOPIC
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAPHRASES = ROOT / "tests" / "faq" / "paraphrases.yml"
+MARGIN = 0.03  # about one question in 30: the price of a wording change elsewhere
+LEVELS = {  # fraction right, measured on the tuned router (README, "Understanding")
+    "questions": 0.75, "skills": 0.83, "off_topic_declined": 0.90,
+    "paraphrases": 0.80, "ama_archive": 1.0,
+}
+
+
+def paraphrases(router, path: Path = PARAPHRASES) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    def accepted(case) -> set:
+        return set(case["expect"]) if isinstance(case["expect"], list) else {case["expect"]}
+
+    right = sum(router.understand(c["text"]).entry_id in accepted(c) for c in data["questions"])
+    answered_off = sum(router.understand(t).intent != OFF_TOPIC for t in data["off_topic"])
+    return {"paraphrases": (right, len(data["questions"])),
+            "paraphrase_off_topic_not_declined": answered_off}
+
+
+def ama_archive(router) -> tuple[int, int]:
+    from faq.replay import ama_questions
+
+    rows = ama_questions()
+    right = sum((u := router.understand(q)).intent == FAQ and u.entry_id == item for item, q, _ in rows)
+    return right, len(rows)
+
+
+def figures(router) -> dict:
+    result = evaluate(router)
+    result.update(paraphrases(router))
+    result["ama_archive"] = ama_archive(router)
+    return result
+
+
+def fraction(pair: tuple[int, int]) -> float:
+    return pair[0] / pair[1] if pair[1] else 0.0
+
+
+def report(router, verbose: bool = False) -> int:
+    if verbose:
+        evaluate(router, show=True)
+    result = figures(router)
+    failed = []
+    for key, value in result.items():
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
+            level = LEVELS.get(key)
+            mark = ""
+            if level is not None:
+                ok = fraction(value) >= level - MARGIN
+                mark = f"  (level {level:.2f}{'' if ok else ', BELOW'})"
+                failed += [] if ok else [key]
+            print(f"{key}: {value[0]}/{value[1]} = {fraction(value):.1%}{mark}")
+        elif isinstance(value, dict):
+            print(f"{key}: " + ", ".join(f"{k} {r}/{n}" for k, (r, n) in value.items()))
+        else:
+            print(f"{key}: {value}")
+    return 1 if failed else 0

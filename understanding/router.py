@@ -1,0 +1,226 @@
+"""The understanding layer: one ranking of a learner's message over everything Tutor can do.
+
+Candidates are every intent with examples (each skill, export, show my models, cancel, the
+lesson commands, greetings, help), every knowledge-base entry (concepts, symptoms, errors,
+AMA) and off-topic. A candidate's score is its best phrasing's MiniLM cosine plus a small
+TF-IDF term, nudged towards its second best (as faq/retriever.py measured). On top of that:
+- a pasted error is matched by its last error line with shapes and names replaced, against the
+  error messages the entries explain, and never read as a command or as off-topic;
+- a pasted code fragment is only ever a question about code;
+- "explain X" and "do X" are told apart by how the message asks (mood), and when both readings
+  are close Tutor offers both;
+- a question Tutor cannot answer is "not sure" only when it is on-topic; otherwise it is declined.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from understanding import pastes
+
+LEXICAL_WEIGHT = 0.15
+SECOND_BEST_WEIGHT = 0.1
+MOOD_BONUS = 0.04
+ERROR_WEIGHT = 0.4
+AMA_BONUS = 0.05  # how much a pasted error line's match with an entry's known errors adds
+ANSWER_THRESHOLD = 0.48  # an entry this close is answered; below it "not sure" (or a decline)
+INTENT_THRESHOLD = 0.55  # a command this close is run
+NOT_SURE_FLOOR = 0.45  # nothing even this close: not a machine-learning question, declined
+OFF_TOPIC_MARGIN = 0.03  # off-topic within this of the best entry: decline, not "not sure"
+AMBIGUOUS = 0.03  # a command and an explanation this close: offer both
+TEMPERATURE = 0.05  # of the softmax that turns scores into Rasa confidences
+OFF_TOPIC = "out_of_scope"
+FAQ = "faq"
+
+ASK = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+|hey\s+)?(?:what|why|how|when|which|who|whats|"
+                 r"what's|wat|wht|is|are|does|do|did|should|would|explain|define|meaning|difference|"
+                 r"tell me (?:about|what|why|how))\b", re.I)
+VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni[sz]e|export|"
+         r"convert|give|make|start|try|cancel|stop|kill|abort|list|classify|demo|launch|rerun|redo|"
+         r"retrain|go|do|let'?s|lets|get|download|package|save|split|turn|analy[sz]e|score|rate|"
+         r"check|compare|learn|trian|traing|forcast|tokenise")
+DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
+                      rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b", re.I)
+WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
+                  r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
+                  r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please)\b", re.I)
+STATE = re.compile(r"\b(?:my|i|i'm|im|i've|ive|it's|its|keeps?|stuck|won'?t|wont|doesn'?t|doesnt|"
+                   r"isn'?t|never|always|gets?|got|goes|went|stays?|but)\b", re.I)
+
+
+BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
+
+
+def mood(text: str) -> str | None:
+    """"do" for a request to run something, "ask" for a question or a described symptom."""
+    head = text[:200]
+    if DO_START.match(head) or WANT.search(head):
+        return "do"
+    if ASK.match(head) or STATE.search(head):
+        return "ask"
+    return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    intent: str  # Rasa intent: a command, "faq" (with an entry) or "out_of_scope"
+    entry_id: str | None = None
+    offer_intent: str | None = None  # for an entry with an offer: the intent that runs it
+
+
+@dataclass
+class Understanding:
+    intent: str
+    confidence: float
+    entry_id: str | None = None  # the entry to answer (intent faq)
+    score: float = 0.0
+    closest: list[tuple[str, float]] = field(default_factory=list)  # entries, for "did you mean"
+    alternative: str | None = None  # a command to offer beside an explanation (explain vs do)
+    paste: str | None = None  # "error" | "code"
+    ranking: list[tuple[str, float]] = field(default_factory=list)  # intents, best first
+
+    def as_dict(self) -> dict:
+        return {"intent": self.intent, "confidence": self.confidence, "entry_id": self.entry_id,
+                "score": round(self.score, 4), "closest": [[i, round(s, 4)] for i, s in self.closest],
+                "alternative": self.alternative, "paste": self.paste}
+
+
+class Router:
+    """Built once per process from the examples; `understand` is a pure function of the text."""
+
+    def __init__(self, intents: dict[str, list[str]], entries: list, off_topic: list[str], encoder,
+                 commands: frozenset[str] = frozenset()):
+        """`commands`: the intents that run something (skills, exports, lists), which a
+        message's mood (asking or telling) counts for or against."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.encoder = encoder
+        self.entries = {e.id: e for e in entries}
+        candidates: list[Candidate] = []
+        texts: list[str] = []
+        owner: list[int] = []
+
+        def add(candidate: Candidate, phrasings) -> None:
+            candidates.append(candidate)
+            for text in dict.fromkeys(p for p in phrasings if p and p.strip()):
+                texts.append(" ".join(text.split()))
+                owner.append(len(candidates) - 1)
+
+        for intent, examples in intents.items():
+            if intent not in (FAQ, OFF_TOPIC):
+                add(Candidate(intent), examples)
+        add(Candidate(OFF_TOPIC), off_topic)
+        error_texts: list[str] = []
+        error_owner: list[int] = []
+        for entry in entries:
+            add(Candidate(FAQ, entry.id), (*entry.questions, entry.answer))
+            for message in getattr(entry, "errors", ()):
+                error_texts.append(pastes.normalise(message))
+                error_owner.append(len(candidates) - 1)
+        self.candidates = candidates
+        self.owner = np.array(owner)
+        self.is_entry = np.array([c.entry_id is not None for c in candidates])
+        self.is_command = np.array([c.intent in commands for c in candidates])
+        self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
+                                for c in candidates])
+        self.vectors = encoder.embed_many(texts)
+        self.tfidf = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True).fit(texts)
+        self.terms = self.tfidf.transform(texts)
+        self._members = [np.flatnonzero(self.owner == i) for i in range(len(candidates))]
+        self.error_owner = np.array(error_owner, dtype=int)
+        self.error_vectors = encoder.embed_many(error_texts) if error_texts else np.zeros((0, 384))
+        self.error_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self.error_terms = self.error_tfidf.fit_transform(error_texts or ["none"])
+
+    def set_offers(self, offer_intents: dict[str, str]) -> None:
+        """Which command each entry's offer runs (for "explain or do?")."""
+        self.candidates = [
+            Candidate(c.intent, c.entry_id, offer_intents.get(self.entries[c.entry_id].offer or ""))
+            if c.entry_id else c for c in self.candidates]
+
+    # -- scoring -------------------------------------------------------------------------------
+    def _candidate_scores(self, vector: np.ndarray, text: str) -> np.ndarray:
+        lexical = (self.terms @ self.tfidf.transform([text]).T).toarray().ravel()
+        phrasing = self.vectors @ vector + LEXICAL_WEIGHT * lexical
+        scores = np.empty(len(self.candidates))
+        for i, members in enumerate(self._members):
+            top = np.sort(phrasing[members])[::-1][:2]
+            second = top[1] if len(top) > 1 else top[0]
+            scores[i] = top[0] + SECOND_BEST_WEIGHT * (second - top[0])
+        return scores
+
+    def _error_scores(self, error: str) -> np.ndarray:
+        """Each candidate's closeness to the pasted error line (0 for entries with none)."""
+        scores = np.zeros(len(self.candidates))
+        if not len(self.error_owner):
+            return scores
+        normal = pastes.normalise(error)
+        vector = self.encoder.embed([normal])[0]
+        chars = (self.error_terms @ self.error_tfidf.transform([normal]).T).toarray().ravel()
+        combined = 0.5 * (self.error_vectors @ vector) + 0.5 * chars
+        np.maximum.at(scores, self.error_owner, combined)
+        return scores
+
+    def scores(self, text: str) -> tuple[np.ndarray, str | None]:
+        paste = pastes.kind(text)
+        errors = pastes.error_lines(text) if paste == "error" else []
+        if errors:
+            # The traceback's frames are noise: its last error line and the learner's words count.
+            text = " ".join([pastes.words(text), *errors[:2]])
+        text = " ".join(text.split())
+        vector = self.encoder.embed([text])[0]
+        scores = self._candidate_scores(vector, text)
+        if paste is not None:
+            scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
+        if errors:
+            scores = scores + ERROR_WEIGHT * self._error_scores(errors[0])
+        else:
+            m = mood(text)
+            if m == "do":
+                scores[self.is_command] += MOOD_BONUS
+            elif m == "ask":
+                scores[~self.is_command] += MOOD_BONUS
+                scores[self.is_command] -= MOOD_BONUS
+            if BOOK.search(text):  # about the book or its author: the AMA is the source
+                scores[self.is_ama] += AMA_BONUS
+        return scores, paste
+
+    # -- decision ------------------------------------------------------------------------------
+    def understand(self, text: str) -> Understanding:
+        scores, paste = self.scores(text)
+        order = np.argsort(-scores)
+        entries = [i for i in order if self.is_entry[i]][:3]
+        closest = [(self.candidates[i].entry_id, float(scores[i])) for i in entries]
+        ranking = self._intent_ranking(scores)
+        best = self.candidates[order[0]]
+        top = float(scores[order[0]])
+        entry_score = float(scores[entries[0]]) if entries else -1.0
+        off_score = float(max(scores[i] for i, c in enumerate(self.candidates) if c.intent == OFF_TOPIC))
+
+        def result(intent: str, **kw) -> Understanding:
+            return Understanding(intent, dict(ranking).get(intent, 0.0), closest=closest, paste=paste,
+                                 ranking=ranking, **kw)
+
+        if best.entry_id is None and best.intent != OFF_TOPIC and top >= INTENT_THRESHOLD:
+            near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)
+            if near is not None and top - scores[near] < AMBIGUOUS and mood(text) is None:
+                return result(FAQ, entry_id=self.candidates[near].entry_id, score=float(scores[near]),
+                              alternative=best.intent)
+            return result(best.intent, score=top)
+        if entries and entry_score >= ANSWER_THRESHOLD and (paste or entry_score > off_score):
+            return result(FAQ, entry_id=closest[0][0], score=entry_score)
+        if paste is None and (best.intent == OFF_TOPIC or off_score >= entry_score - OFF_TOPIC_MARGIN
+                              or entry_score < NOT_SURE_FLOOR):
+            return result(OFF_TOPIC, score=off_score)
+        return result(FAQ, score=entry_score)  # on-topic, unanswered: "not sure"
+
+    def _intent_ranking(self, scores: np.ndarray) -> list[tuple[str, float]]:
+        best: dict[str, float] = {}
+        for candidate, score in zip(self.candidates, scores):
+            best[candidate.intent] = max(best.get(candidate.intent, -9.0), float(score))
+        peak = max(best.values())
+        weights = {k: math.exp((v - peak) / TEMPERATURE) for k, v in best.items()}
+        total = sum(weights.values())
+        return sorted(((k, round(w / total, 4)) for k, w in weights.items()), key=lambda kv: -kv[1])
