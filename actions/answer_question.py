@@ -1,5 +1,9 @@
 """action_answer_question: a learner's question -> an AMA answer, a concept answer, a polite
-decline (off-topic), or "not sure" with the closest topics as buttons (and a note for staff)."""
+decline (off-topic), or "not sure" with the closest topics as buttons (and a note for staff).
+
+Which of these it is was decided by the understanding layer in Rasa's NLU pipeline
+(actions/understood.py reads it back); this action only renders it.
+"""
 
 import logging
 from typing import Any
@@ -9,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from actions.understood import decision
 from db import repository as repo
 from faq.knowledge import Entry
 from tutor.payloads import FaqMeta, as_json_message
@@ -18,7 +23,9 @@ log = logging.getLogger(__name__)
 NOT_SURE = ("I'm not sure I know that one, so I won't guess. Did you mean one of these? "
             "I've also passed your question to the course staff.")
 OFF_TOPIC = ("That's outside what I do, sorry. I'm a machine-learning tutor: ask me about neural "
-             "networks, vision, NLP, time series or deploying models, or say \"help\".")
+             "networks, vision, NLP, time series or deploying models, paste an error you got, "
+             "or say \"help\" to see what I can run for you.")
+EXPLAIN_OR_DO = "Or did you want me to run it? Say \"{offer}\", or click:"
 
 
 def render(entry: Entry) -> str:
@@ -45,27 +52,28 @@ class ActionAnswerQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        brain = runtime.faq()
+        kb = runtime.faq()
+        found = decision(tracker)
         picked = next((e.get("value") for e in tracker.latest_message.get("entities", [])
                        if e.get("entity") == "faq_id"), None)
-        if picked and (entry := brain.entry(str(picked))):  # a "did you mean" button
-            reply(dispatcher, entry, None)
-            self._back_to_lesson(dispatcher, tracker)
-            return []
-
+        entry = kb.entry(str(found.entry_id or picked)) if (found.entry_id or picked) else None
         text = tracker.latest_message.get("text") or ""
-        off_topic = (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope"
-        answer, closest = brain.ask(text)
-        # Two signals must agree before the author is quoted: a request Rasa calls off-topic
-        # ("recommend a sci-fi novel") can sit close to an AMA answer ("books I recommend").
-        if answer and not (off_topic and answer.entry.kind == "ama"):
-            reply(dispatcher, answer.entry, answer.score)
-        elif off_topic:
-            dispatcher.utter_message(text=OFF_TOPIC)
+        if entry is not None and found.alternative and entry.offer:
+            # "Explain X" and "do X" were both close: the explanation, and the run one click away.
+            dispatcher.utter_message(text=render(entry).rsplit("\n\nWant to see it?", 1)[0])
+            dispatcher.utter_message(text=EXPLAIN_OR_DO.format(offer=entry.offer), buttons=[
+                {"title": f"Run it: {entry.offer}", "payload": entry.offer}])
+            dispatcher.utter_message(json_message=as_json_message(FaqMeta(
+                faq_id=entry.id, kind=entry.kind, topic=entry.topic, score=round(found.score, 4))))
+        elif entry is not None:
+            reply(dispatcher, entry, found.score if found.entry_id else None)
+        elif found.intent == "out_of_scope":
+            dispatcher.utter_message(text=OFF_TOPIC)  # declined: nothing for the staff queue
         else:
+            closest = [e for e in (kb.entry(i) for i, _ in found.closest) if e is not None]
             dispatcher.utter_message(text=NOT_SURE, buttons=[
-                {"title": m.entry.topic, "payload": f'/faq{{"faq_id":"{m.entry.id}"}}'} for m in closest])
-            self._remember(tracker, text, closest[0])
+                {"title": e.topic, "payload": f'/faq{{"faq_id":"{e.id}"}}'} for e in closest])
+            self._remember(tracker, text, found.closest[0] if found.closest else None)
         self._back_to_lesson(dispatcher, tracker)
         return []
 
@@ -87,14 +95,14 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=note.text, buttons=rasa_buttons(note.buttons))
 
     @staticmethod
-    def _remember(tracker: Tracker, text: str, best) -> None:
+    def _remember(tracker: Tracker, text: str, best: tuple[str, float] | None) -> None:
         """Keep the question for staff; a database hiccup must not cost the learner a reply."""
         try:
             with runtime.sessions()() as session:
                 learner = repo.get_or_create_learner(
                     session, tracker.get_latest_input_channel() or "unknown", tracker.sender_id)
                 repo.record_unanswered(session, learner, tracker.sender_id, text,
-                                       best.entry.id, best.score)
+                                       best[0] if best else None, best[1] if best else None)
                 session.commit()
         except SQLAlchemyError:
             log.exception("could not store an unanswered question")

@@ -65,7 +65,7 @@ CATALOGUE = {entry.intent: entry for entry in [
         EPOCHS, SEED,
         Choice("model", {r"cnn|conv\w*|convolutional": "cnn", r"dense|mlp|fully[- ]connected": "dense"}),
         Choice("dataset", {r"fashion[- _]?mnist|clothes|clothing": "fashion_mnist"}),
-        Number("dropout", r"dropout"),
+        Number("dropout", r"dropout", named=0.3),
         Flag("augmentation", r"augment\w*"),
     ]), _vision),
     ChatSkill("train_transfer", "transfer", SkillOptions([

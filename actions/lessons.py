@@ -28,6 +28,7 @@ from actions import runtime
 from actions.answer_question import reply as faq_reply
 from actions.catalogue import CATALOGUE
 from actions.queueing import learner_of
+from actions.understood import answer
 from curriculum.replies import Button, ButtonAction, Reply
 from curriculum.tutoring import Tutoring
 from db.models import Learner
@@ -153,11 +154,10 @@ class ActionLessonReply(Action):
         intent = tracker.latest_message.get("intent") or {}
         text = tracker.latest_message.get("text") or ""
         tutoring = runtime.tutoring()
-        off_topic = intent.get("name") == "out_of_scope"
+        understood = answer(tracker)  # the entry the understanding layer chose for this text
 
         def faq_answer(question: str):
-            found, _ = runtime.faq().ask(question)
-            return None if found is None or (off_topic and found.entry.kind == "ama") else found
+            return understood if question == text else None
 
         try:
             with runtime.sessions()() as session:

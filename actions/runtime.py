@@ -20,11 +20,11 @@ def sessions() -> sessionmaker[Session]:
 
 @lru_cache(maxsize=1)
 def faq():
-    """The FAQ brain (MiniLM in TensorFlow + the embedded index, ~20 s to build): made once,
-    by actions/server.py before the server accepts requests."""
-    from faq.brain import FaqBrain
+    """The knowledge base by id. Which entry answers a message is decided in Rasa's NLU
+    pipeline (understanding/), so the action server holds no encoder."""
+    from faq.knowledge import KnowledgeBase
 
-    return FaqBrain.load()
+    return KnowledgeBase.load()
 
 
 @lru_cache(maxsize=1)

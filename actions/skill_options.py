@@ -9,7 +9,7 @@ Rasa retraining when an option is added.
 import re
 from dataclasses import dataclass, field
 
-from actions.neuron_request import NUMBER, RequestParseError, _number
+from actions.neuron_request import NUMBER, _number
 
 LINK = r"\s*(?:=|:|of|to|is|at|as)?\s*"
 
@@ -22,8 +22,9 @@ class Number:
     names: str  # regex alternation of the words for this option
     integer: bool = False
     number_first: bool = True  # also accept "20 epochs"
+    named: float | None = None  # the value for "with dropout" (no number); None: Params' default
 
-    def read(self, text: str, raw: dict) -> None:
+    def read(self, text: str, raw: dict, named: dict | None = None) -> None:
         after = re.search(rf"\b(?:{self.names}){LINK}(?P<n>{NUMBER})(?P<pct>\s*%)?(?![\w.])", text, re.I)
         before = self.number_first and re.search(
             rf"(?<![\w.])(?P<n>{NUMBER})(?P<pct>\s*%)?\s*(?:{self.names})\b", text, re.I)
@@ -31,10 +32,12 @@ class Number:
         if match:
             value = _number(match["n"]) / (100 if match["pct"] else 1)
             raw[self.field] = int(value) if self.integer and float(value).is_integer() else value
-        elif re.search(rf"\b(?:{self.names})\b", text, re.I) and not re.search(r"\d", text):
-            word = re.search(rf"\b(?:{self.names})\b", text, re.I)[0]
-            raise RequestParseError(f"I couldn't read the number for {word!r}. "
-                                    f"Say it like \"{word} 20\".")
+        elif (word := re.search(rf"\b(?:{self.names})\b", text, re.I)) and named is not None:
+            # Named without a value ("with seasonality", "more epochs"): a sensible default,
+            # which the reply states (actions/train_skill.py), instead of a refusal.
+            more = re.search(rf"\b(?:more|longer|extra|bigger|larger|high|higher)\s+(?:{self.names})\b", text, re.I)
+            fewer = re.search(rf"\b(?:fewer|less|shorter|smaller|low|lower)\s+(?:{self.names})\b", text, re.I)
+            named[self.field] = (word[0], self.named, 2.0 if more else 0.5 if fewer else 1.0)
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Choice:
     field: str
     values: dict[str, str]  # regex -> value
 
-    def read(self, text: str, raw: dict) -> None:
+    def read(self, text: str, raw: dict, named: dict | None = None) -> None:
         for pattern, value in self.values.items():
             if re.search(rf"\b(?:{pattern})\b", text, re.I):
                 raw[self.field] = value
@@ -58,7 +61,7 @@ class Flag:
     field: str
     names: str
 
-    def read(self, text: str, raw: dict) -> None:
+    def read(self, text: str, raw: dict, named: dict | None = None) -> None:
         off = re.search(rf"\b(?:no|without|disable|turn off)\s+(?:\w+\s+)?(?:{self.names})\b"
                         rf"|\b(?:{self.names})\s*(?:=|:)?\s*(?:off|false|no)\b", text, re.I)
         on = re.search(rf"\b(?:{self.names})\b", text, re.I)
@@ -75,7 +78,7 @@ class Text:
     field: str
     names: str
 
-    def read(self, text: str, raw: dict) -> None:
+    def read(self, text: str, raw: dict, named: dict | None = None) -> None:
         match = re.search(rf"\b(?:{self.names})\b{LINK}[\"“'‘](?P<t>[^\"”’]+)[\"”'’]", text, re.I)
         match = match or re.search(rf"\b(?:{self.names})\b\s*[:=]\s*(?P<t>[^,;]+)", text, re.I)
         if match:
@@ -86,8 +89,10 @@ class Text:
 class SkillOptions:
     options: list = field(default_factory=list)
 
-    def parse(self, text: str) -> dict:
+    def parse(self, text: str, named: dict | None = None) -> dict:
+        """Raw values by field; options named without a value go to `named` as
+        field -> (word, value or None for the default, factor for "more"/"fewer")."""
         raw: dict = {}
         for option in self.options:
-            option.read(text, raw)
+            option.read(text, raw, named)
         return raw

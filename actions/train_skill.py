@@ -46,8 +46,10 @@ class ActionTrainSkill(Action):
             return []
         text = tracker.latest_message.get("text") or ""
         params_class = entry.params_class()
+        named: dict = {}
         try:
-            raw = entry.options.parse(text)
+            raw = entry.options.parse(text, named)
+            defaults = fill_named(raw, named, params_class)
             if "previous" in params_class.model_fields:
                 raw["previous"] = previous_metrics(tracker, entry.skill)
             params = params_class.model_validate(raw)
@@ -57,5 +59,31 @@ class ActionTrainSkill(Action):
         except ValidationError as exc:
             dispatcher.utter_message(text=explain(exc, raw, params_class))
             return []
-        queue(dispatcher, tracker, entry.skill, params.model_dump(mode="json"), entry.promise(params))
+        promise = entry.promise(params)
+        if defaults:
+            promise += " " + defaults
+        queue(dispatcher, tracker, entry.skill, params.model_dump(mode="json"), promise)
         return []
+
+
+def fill_named(raw: dict, named: dict, params_class) -> str:
+    """Values for options the learner named without a number, and the sentence that says so."""
+    said = []
+    for name, (_word, value, factor) in named.items():
+        info = params_class.model_fields[name]
+        value = info.default if value is None else value
+        if factor != 1.0 and isinstance(value, (int, float)):
+            bounds = [m for m in info.metadata if hasattr(m, "le") or hasattr(m, "ge")]
+            value = value * factor
+            for bound in bounds:
+                value = min(value, getattr(bound, "le", value)) if hasattr(bound, "le") else value
+                value = max(value, getattr(bound, "ge", value)) if hasattr(bound, "ge") else value
+            value = int(round(value)) if isinstance(info.default, int) else round(value, 4)
+        raw[name] = value
+        said.append(f"{name.replace('_', ' ')} {value:g}" if isinstance(value, (int, float))
+                    else f"{name} {value}")
+    if not said:
+        return ""
+    example = next(iter(named.values()))[0]
+    return (f"You didn't give a number, so I used {', '.join(said)}; say \"{example} <number>\" "
+            "to choose another.")

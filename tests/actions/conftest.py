@@ -14,11 +14,22 @@ def action_db(monkeypatch, sqlite_sessions, settings):
 
 
 def tracker_for(text: str, sender: str = "learner-1", intent: str = "train_neuron",
-                entities: list | None = None) -> Tracker:
+                entities: list | None = None, understanding: dict | None = None) -> Tracker:
+    """A tracker whose latest message was parsed as given; `understanding` is the decision
+    bot/understanding_component.py adds to the parse data (tracker_from_router makes a real one)."""
     message = {"text": text, "intent": {"name": intent, "confidence": 0.99},
                "entities": entities or []}
+    if understanding is not None:
+        message["understanding"] = understanding
     events = [{"event": "user", "text": text, "parse_data": message, "input_channel": "socketio"}]
     return Tracker(sender, {}, message, events, False, None, {}, "action_listen")
+
+
+def tracker_from_router(router, text: str, sender: str = "learner-1") -> Tracker:
+    """The tracker Rasa would hand the action server: the real router's decision on `text`."""
+    decision = router.understand(text)
+    entities = [{"entity": "faq_id", "value": decision.entry_id}] if decision.entry_id else []
+    return tracker_for(text, sender, decision.intent, entities, decision.as_dict())
 
 
 class ContractDispatcher(CollectingDispatcher):

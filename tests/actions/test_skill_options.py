@@ -5,7 +5,6 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from actions.neuron_request import RequestParseError
 from actions.refusals import explain, field_limit
 from actions.skill_options import Choice, Flag, Number, SkillOptions, Text
 
@@ -40,9 +39,24 @@ def test_options_read_numbers_choices_flags_and_quoted_text(text, expected):
     assert OPTIONS.parse(text) == expected
 
 
-def test_options_refuse_a_named_number_without_a_value():
-    with pytest.raises(RequestParseError, match="number for 'dropout'"):
-        OPTIONS.parse("train with lots of dropout")
+def test_options_note_an_option_named_without_a_value_for_its_default():
+    from actions.catalogue import CATALOGUE
+
+    named: dict = {}
+    assert OPTIONS.parse("train with lots of dropout", named) == {}
+    assert named == {"dropout": ("dropout", None, 1.0)}  # None: the Params default
+    named.clear()
+    CATALOGUE["train_vision"].options.parse("train a cnn with dropout", named)
+    assert named == {"dropout": ("dropout", 0.3, 1.0)}  # the catalogue names a useful value
+
+
+def test_options_read_more_and_fewer_as_a_factor_on_the_default():
+    named: dict = {}
+    OPTIONS.parse("train it for more epochs", named)
+    assert named["epochs"] == ("epochs", None, 2.0)
+    named.clear()
+    OPTIONS.parse("fewer epochs please", named)
+    assert named["epochs"] == ("epochs", None, 0.5)
 
 
 def test_refusal_names_each_fields_limit_from_its_declaration():

@@ -2,7 +2,8 @@
 
 from actions.train_skill import ActionTrainSkill
 from db import repository as repo
-from db.models import JobStatus
+from db.models import Job, JobStatus
+from skills.textgen import Params as TextgenParams
 from tests.actions.conftest import texts, tracker_for
 
 
@@ -38,11 +39,17 @@ def test_train_skill_refuses_out_of_range_settings_naming_the_limit_and_makes_no
         assert repo.count_jobs(s) == 0
 
 
-def test_train_skill_explains_an_unreadable_setting(action_db, dispatcher):
+def test_train_skill_uses_a_default_for_an_option_named_without_a_value_and_says_so(action_db, dispatcher):
+    _run(dispatcher, "forecast a synthetic time series with seasonality for me", "train_timeseries")
+    assert "You didn't give a number, so I used amplitude 40" in texts(dispatcher)
+    _run(dispatcher, "train a cnn with dropout", "train_vision")
+    assert "so I used dropout 0.3" in texts(dispatcher)
     _run(dispatcher, "generate text with a high temperature", "train_textgen")
-    assert "couldn't read the number for 'temperature'" in texts(dispatcher)
     with action_db() as s:
-        assert repo.count_jobs(s) == 0
+        jobs = s.query(Job).order_by(Job.id).all()
+        assert len(jobs) == 3
+        assert jobs[0].params["amplitude"] == 40 and jobs[1].params["dropout"] == 0.3
+        assert jobs[2].params["temperature"] > TextgenParams().temperature
 
 
 def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db, dispatcher):
