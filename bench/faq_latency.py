@@ -6,7 +6,9 @@ conversation. Two readings of "10 concurrent learners": back to back (each sends
 question the moment the reply arrives: a load test) and with a 1 s pause between messages (as
 people type). A last phase repeats the paced one while a textgen training runs in the worker
 (issue 4: trainings must not starve the dialogue). Prints p50/p95/max per phase.
-Target (issue 3): p50 <= 100 ms, p95 <= 250 ms.
+Target (issue 3): p50 <= 100 ms, p95 <= 250 ms; issue 13: 20 learners with 1 s pauses p50 <= 50 ms,
+p95 <= 150 ms, and the whole embedded stack <= 2.5 GB resident. The baseline, measured in the same
+run, is a greeting turn (Rasa alone: NLU and a canned reply, no action server).
 """
 
 import argparse
@@ -75,6 +77,20 @@ def during_training(url: str, db_url: str, questions: list[str], learners: int) 
     return times
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (Linux /proc), in MB."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
 def show(name: str, times: list[float]) -> None:
     ms = [t * 1000 for t in times]
     print(f"  {name:<24} n={len(ms):4d}  p50 {statistics.median(ms):6.1f} ms  "
@@ -83,7 +99,7 @@ def show(name: str, times: list[float]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=10)
+    parser.add_argument("--learners", type=int, default=20)
     args = parser.parse_args()
     from tutor.supervisor import Stack, isolated_settings
 
@@ -97,12 +113,18 @@ def main() -> None:
             alone = phase(url, questions, 1)
             crowd = phase(url, questions, args.learners)
             paced = phase(url, questions[:20], args.learners, pause=1.0)
+            greetings = phase(url, ["hi", "hello", "hey there", "good morning"] * 5, args.learners, pause=1.0)
+            memory = {name: rss_mb(proc.pid) for name, proc in stack.procs.items()}
             training = during_training(url, stack.settings.db_url, questions[:20], args.learners)
     print(f"FAQ turn latency, REST channel, {len(questions)} questions per learner:")
+    show(f"baseline: greeting turn, {args.learners} learners, 1 s pauses", greetings)
     show("1 learner", alone)
     show(f"{args.learners} learners back to back", crowd)
     show(f"{args.learners} learners, 1 s pauses", paced)
     show("same, during a training", training)
+    print(f"ratio p50 FAQ/greeting (paced): {statistics.median(paced) / statistics.median(greetings):.2f}")
+    print("resident memory after the FAQ phases: " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
+          + f"; total {sum(memory.values()) / 1024:.2f} GB")
 
 
 if __name__ == "__main__":

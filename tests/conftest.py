@@ -105,11 +105,13 @@ def sqlite_sessions(settings):
 
 
 @pytest.fixture(scope="session")
-def faq_brain():
-    """The real FAQ brain (MiniLM in TensorFlow), built once: ~20 s."""
-    from faq.brain import FaqBrain
+def router():
+    """The real understanding layer (MiniLM in NumPy over the whole index), built once from the
+    vector cache `make setup` fills (under a lock: two xdist workers never embed it twice)."""
+    from understanding.build import build, cache_file
 
-    return FaqBrain.load()
+    with file_lock(cache_file().with_suffix(".lock")):
+        return build(cache_file=cache_file())
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from pathlib import Path
 from tutor.settings import Settings
 
 BOT_INPUTS = ("config.yml", "domain.yml", "data")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def bot_hash(bot_dir: Path) -> str:
@@ -32,7 +33,10 @@ def model_path(settings: Settings) -> Path:
 def rasa_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(settings.child_env())
-    env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
+    env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                # The NLU pipeline's component (bot/understanding_component.py) imports the
+                # project's packages; Rasa's CLI only adds its working directory, bot/.
+                "PYTHONPATH": str(ROOT)})
     return env
 
 

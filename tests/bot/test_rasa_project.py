@@ -48,7 +48,7 @@ def test_nlu_examples_are_not_repeated():
 
 
 def _rasa(*args, timeout=600) -> subprocess.CompletedProcess:
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(ROOT))
     return subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "rasa"), *args], cwd=BOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -1,4 +1,4 @@
-"""The FAQ brain through the real stack (Rasa REST channel -> action server -> MiniLM)."""
+"""Questions through the real stack (Rasa REST channel -> understanding component -> action server)."""
 
 import uuid
 
@@ -9,6 +9,7 @@ import yaml
 from faq import replay
 from tests.conftest import ROOT
 from tests.e2e.conftest import STAFF_TOKEN
+from understanding import gate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -44,10 +45,14 @@ def test_concept_answer_ends_with_an_offer_when_a_skill_exists(stack):
 
 def test_paraphrase_set_through_the_bot(stack):
     data = yaml.safe_load((ROOT / "tests" / "faq" / "paraphrases.yml").read_text())
-    hits = [(_faq_payload(_ask(stack, case["text"])) or {}).get("faq_id") == case["expect"]
+    def accepted(case):
+        return set(case["expect"]) if isinstance(case["expect"], list) else {case["expect"]}
+
+    hits = [(_faq_payload(_ask(stack, case["text"])) or {}).get("faq_id") in accepted(case)
             for case in data["questions"]]
     print(f"\nparaphrase set through the bot: {sum(hits)}/{len(hits)} answered correctly")
-    assert sum(hits) / len(hits) >= 0.85  # issue 3; 41/47 (87%) with the retriever of faq/retriever.py
+    # Through Rasa, the same level as the router alone (understanding/gate.py).
+    assert sum(hits) / len(hits) >= gate.LEVELS["paraphrases"] - gate.MARGIN
 
 
 def test_no_off_topic_request_gets_an_ama_answer(stack):
