@@ -17,7 +17,7 @@ PARAPHRASES = ROOT / "tests" / "faq" / "paraphrases.yml"
 MARGIN = 0.03  # about one question in 30: the price of a wording change elsewhere
 LEVELS = {  # fraction right, measured on the tuned router (README, "Understanding")
     "questions": 0.75, "skills": 0.83, "off_topic_declined": 0.90,
-    "paraphrases": 0.80, "ama_archive": 1.0,
+    "paraphrases": 0.78, "ama_archive": 1.0,
 }
 
 

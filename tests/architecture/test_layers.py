@@ -19,6 +19,9 @@ FORBIDDEN = {
     "curriculum": ("rasa", "rasa_sdk", "actions", "api"),
     "db": ("curriculum", "actions", "api", "jobs", "skills", "rasa_sdk", "fastapi"),
     "jobs": ("actions", "api", "rasa_sdk", "fastapi", "curriculum"),
+    # Runs inside Rasa's process and its venv (D25): no TensorFlow, no app-only packages.
+    "understanding": ("tensorflow", "transformers", "rasa", "rasa_sdk", "actions", "api", "db", "jobs",
+                      "curriculum", "skills", "tutor", "sqlalchemy", "fastapi", "pydantic"),
 }
 
 
