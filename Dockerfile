@@ -22,6 +22,7 @@ COPY skills skills
 COPY actions actions
 COPY api api
 COPY faq faq
+COPY understanding understanding
 COPY curriculum curriculum
 COPY lessons lessons
 COPY data data

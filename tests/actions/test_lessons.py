@@ -143,8 +143,10 @@ def test_the_resume_note_for_actions_answer_question_comes_with_the_repeat_paylo
 
 # ---- a message while a question is open: the action decides with NLU's intent and confidence ----
 
-def _tracker(text: str, intent: str, confidence: float) -> Tracker:
+def _tracker(text: str, intent: str, confidence: float, understanding: dict | None = None) -> Tracker:
     message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    if understanding is not None:
+        message["understanding"] = understanding
     events = [{"event": "user", "text": text, "parse_data": message, "input_channel": "socketio"}]
     return Tracker("learner-1", {"lesson_asking": True}, message, events, False, None, {}, "action_listen")
 
@@ -187,10 +189,10 @@ def test_action_lesson_reply_answers_a_free_question_first_then_asks_again(at_th
     dispatcher = at_the_first_question
     entry = Entry(id="loss", kind="concept", topic="Loss", questions=("what is a loss?",),
                   answer="How wrong the model is.")
-    monkeypatch.setattr(runtime, "faq", lambda: SimpleNamespace(
-        ask=lambda text: (SimpleNamespace(entry=entry, score=0.8), [])))
-    # NLU is sure of a command, but the FAQ brain knows the question: it is answered first.
-    events = ActionLessonReply().run(dispatcher, _tracker("how do I export my model?", "export_model", 0.99), {})
+    monkeypatch.setattr(runtime, "faq", lambda: SimpleNamespace(entry={"loss": entry}.get))
+    # The understanding layer chose an answer for the question: it is answered first.
+    decision = {"intent": "faq", "entry_id": "loss", "score": 0.8}
+    events = ActionLessonReply().run(dispatcher, _tracker("what is a loss?", "faq", 0.99, decision), {})
     said = texts(dispatcher)
     assert events == [] and said.index("How wrong the model is.") < said.index("Back to the lesson")
     assert "what do you give the computer" in said

@@ -33,14 +33,17 @@ def test_knowledge_serves_every_ama_item_with_extra_phrasings(entries):
     assert all(len(e.questions) >= 2 for e in ama)
 
 
-def test_knowledge_offers_only_requests_the_bot_understands(entries):
+def test_knowledge_offers_only_requests_the_bot_runs(entries, router):
     offers = {e.offer for e in entries if e.offer}
-    assert offers and all(o.startswith("train a neuron") for o in offers)
+    assert len(offers) >= 10
+    commands = {"train_neuron", "train_vision", "train_transfer", "train_sentiment", "train_textgen",
+                "train_timeseries", "tokenize_text", "export_model", "start_lesson"}
+    assert {o: router.understand(o).intent for o in offers if router.understand(o).intent not in commands} == {}
 
 
 def test_knowledge_rejects_paraphrases_for_an_unknown_ama_item(tmp_path):
-    for name in ("ama.yml", "concepts.yml"):
-        shutil.copy(DATA / name, tmp_path / name)
+    shutil.copy(DATA / "ama.yml", tmp_path / "ama.yml")
+    shutil.copytree(DATA / "kb", tmp_path / "kb")
     (tmp_path / "ama_paraphrases.yml").write_text("ama-nobody-000000:\n  - who?\n")
     with pytest.raises(ValueError, match="ama-nobody-000000"):
         load(tmp_path)
@@ -59,7 +62,8 @@ def test_build_nlu_puts_every_phrasing_in_the_faq_intent(entries):
 def test_knowledge_rejects_a_question_yaml_turned_into_a_mapping(tmp_path):
     for name in ("ama.yml", "ama_paraphrases.yml"):
         shutil.copy(DATA / name, tmp_path / name)
-    (tmp_path / "concepts.yml").write_text(
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "broken.yml").write_text(
         "items:\n  - id: x\n    topic: X\n    questions:\n      - Mobile or server: which?\n    answer: A.\n")
-    with pytest.raises(ValueError, match="quote a line"):
+    with pytest.raises(ValueError, match="broken.yml: x: every item of 'questions' must be text"):
         load(tmp_path)

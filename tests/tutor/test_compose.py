@@ -47,7 +47,12 @@ def test_compose_app_commands_match_make_run(compose, compose_settings, name):
 
 
 def test_compose_rasa_command_matches_make_run(compose, compose_settings):
-    assert compose["rasa"]["image"] == "rasa/rasa:3.6.21"
+    assert compose["rasa"]["build"]["dockerfile"] == "Dockerfile.rasa"
+    rasa_image = (ROOT / "Dockerfile.rasa").read_text()
+    assert "FROM rasa/rasa:3.6.21" in rasa_image and "tokenizers==0.20.3" in rasa_image
+    assert "tokenizers==0.20.3" in (ROOT / "requirements" / "rasa.lock.txt").read_text()
+    for folder in ("understanding", "faq", "data"):  # what the NLU component reads
+        assert f"./{folder}:/app/{folder}:ro" in compose["rasa"]["volumes"]
     # Both start Rasa through tutor/rasa_launch.py (then bot/launch.py), which reads the token
     # from TUTOR_RASA_TOKEN; the CORS origin is that of compose's TUTOR_PUBLIC_BASE_URL.
     argv = rasa_argv(compose_settings, Path("/app/models"))
