@@ -14,7 +14,8 @@ from skills import hello_neuron as neuron
 ATTRIBUTE = {Ge: "ge", Gt: "gt", Le: "le", Lt: "lt", MinLen: "min_length", MaxLen: "max_length"}
 
 
-def _bound(params: type[BaseModel], field: str, kind):
+def bound(params: type[BaseModel], field: str, kind):
+    """The field's declared bound of this kind (Ge, Le, ...), or None."""
     for item in params.model_fields[field].metadata:
         if isinstance(item, kind):
             return getattr(item, ATTRIBUTE[kind])
@@ -31,11 +32,11 @@ def field_limit(params: type[BaseModel], field: str) -> str:
     name = field.replace("_", " ").capitalize()
     if typing.get_origin(info.annotation) is typing.Literal:
         return f"{name} must be one of: {', '.join(map(str, typing.get_args(info.annotation)))}"
-    low = _bound(params, field, Ge)
-    above = _bound(params, field, Gt)
-    high = _bound(params, field, Le)
-    below = _bound(params, field, Lt)
-    longest = _bound(params, field, MaxLen)
+    low = bound(params, field, Ge)
+    above = bound(params, field, Gt)
+    high = bound(params, field, Le)
+    below = bound(params, field, Lt)
+    longest = bound(params, field, MaxLen)
     whole = "a whole number " if info.annotation is int else ""
     if low is not None and high is not None:
         return f"{name} must be {whole}from {_n(low)} to {_n(high)}"
@@ -54,7 +55,7 @@ def neuron_limits() -> dict[str, str]:
     return {
         "epochs": field_limit(p, "epochs"),
         "learning_rate": field_limit(p, "learning_rate"),
-        "points": (f"I can fit between {_bound(p, 'points', MinLen)} and {_bound(p, 'points', MaxLen)} "
+        "points": (f"I can fit between {bound(p, 'points', MinLen)} and {bound(p, 'points', MaxLen)} "
                    f"points, each within ±{value}"),
         "rule": f"Keep the rule's numbers within ±{value}",
     }

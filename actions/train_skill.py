@@ -5,6 +5,7 @@ settings; its Params checks them; a job is queued and answered at once."""
 import logging
 from typing import Any
 
+from annotated_types import Ge, Le
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,7 +15,7 @@ from actions import runtime
 from actions.catalogue import CATALOGUE, ChatSkill
 from actions.neuron_request import RequestParseError
 from actions.queueing import learner_of, queue
-from actions.refusals import explain
+from actions.refusals import bound, explain
 from db import repository as repo
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,10 @@ def fill_named(raw: dict, named: dict, params_class) -> str:
         info = params_class.model_fields[name]
         value = info.default if value is None else value
         if factor != 1.0 and isinstance(value, (int, float)):
-            bounds = [m for m in info.metadata if hasattr(m, "le") or hasattr(m, "ge")]
             value = value * factor
-            for bound in bounds:
-                value = min(value, getattr(bound, "le", value)) if hasattr(bound, "le") else value
-                value = max(value, getattr(bound, "ge", value)) if hasattr(bound, "ge") else value
+            high, low = bound(params_class, name, Le), bound(params_class, name, Ge)
+            value = min(value, high) if high is not None else value
+            value = max(value, low) if low is not None else value
             value = int(round(value)) if isinstance(info.default, int) else round(value, 4)
         raw[name] = value
         said.append(f"{name.replace('_', ' ')} {value:g}" if isinstance(value, (int, float))

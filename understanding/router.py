@@ -23,8 +23,8 @@ from understanding import pastes
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
 MOOD_BONUS = 0.04
-ERROR_WEIGHT = 0.4
-AMA_BONUS = 0.05  # how much a pasted error line's match with an entry's known errors adds
+ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
+AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
 INTENT_THRESHOLD = 0.55  # a command this close is run
 NOT_SURE_FLOOR = 0.45  # nothing even this close: not a machine-learning question, declined
@@ -48,8 +48,6 @@ WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to
                   r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please)\b", re.I)
 STATE = re.compile(r"\b(?:my|i|i'm|im|i've|ive|it's|its|keeps?|stuck|won'?t|wont|doesn'?t|doesnt|"
                    r"isn'?t|never|always|gets?|got|goes|went|stays?|but)\b", re.I)
-
-
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -116,13 +114,14 @@ class Router:
         error_owner: list[int] = []
         for entry in entries:
             add(Candidate(FAQ, entry.id), (*entry.questions, entry.answer))
-            for message in getattr(entry, "errors", ()):
+            for message in entry.errors:
                 error_texts.append(pastes.normalise(message))
                 error_owner.append(len(candidates) - 1)
         self.candidates = candidates
         self.owner = np.array(owner)
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
         self.is_command = np.array([c.intent in commands for c in candidates])
+        self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
         self.vectors = encoder.embed_many(texts)
@@ -197,7 +196,7 @@ class Router:
         best = self.candidates[order[0]]
         top = float(scores[order[0]])
         entry_score = float(scores[entries[0]]) if entries else -1.0
-        off_score = float(max(scores[i] for i, c in enumerate(self.candidates) if c.intent == OFF_TOPIC))
+        off_score = float(scores[self.is_off_topic].max())
 
         def result(intent: str, **kw) -> Understanding:
             return Understanding(intent, dict(ranking).get(intent, 0.0), closest=closest, paste=paste,
