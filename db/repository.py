@@ -4,7 +4,8 @@ Every function takes a Session and commits nothing itself except `claim_next_job
 atomic UPDATE is the point (see its docstring). Callers own the transaction.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -42,17 +43,25 @@ def count_jobs(session: Session) -> int:
     return session.scalar(select(func.count(Job.id))) or 0
 
 
-def claim_next_job(session: Session, worker_id: str) -> Job | None:
-    """Move the oldest queued job to running for this worker, or return None.
+Pick = Callable[[list[tuple[int, int]], dict[int, int], dict[int, datetime]], int | None]
 
-    The UPDATE re-checks `status = 'queued'` on the row it changes, so when two workers race for
+
+def oldest_first(queued: list[tuple[int, int]], running: dict[int, int],
+                 last_started: dict[int, datetime]) -> int | None:
+    return queued[0][0] if queued else None
+
+
+def claim_next_job(session: Session, worker_id: str, pick: Pick = oldest_first) -> Job | None:
+    """Move the next queued job to running for this worker, or return None.
+
+    `pick` chooses the next job; the worker passes jobs.policy.pick_next (round-robin between
+    learners, so one learner's backlog never holds up another's first job). The UPDATE re-checks
+    `status = 'queued'` on the row it changes, so when two workers race for
     the same row only one UPDATE matches it (SQLite serialises writers; PostgreSQL re-evaluates
     the WHERE clause after the first writer commits). The loser sees rowcount 0 and tries again.
     """
     while True:
-        candidate = session.scalar(
-            select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.id).limit(1)
-        )
+        candidate = _candidate(session, pick)
         if candidate is None:
             session.rollback()
             return None
@@ -74,6 +83,36 @@ def claim_next_job(session: Session, worker_id: str) -> Job | None:
         if claimed == 1:
             job = session.get(Job, candidate, populate_existing=True)
             return job
+
+
+def _candidate(session: Session, pick: Pick, window: int = 500) -> int | None:
+    """The queued job `pick` chooses among the oldest `window`, from (job id, learner id) pairs,
+    each learner's running count and each learner's last start."""
+    queued = [(job_id, learner_id) for job_id, learner_id in session.execute(
+        select(Job.id, Job.learner_id).where(Job.status == JobStatus.queued)
+        .order_by(Job.id).limit(window))]
+    learners = {learner_id for _, learner_id in queued}
+    if not learners:
+        return None
+    running = dict(session.execute(
+        select(Job.learner_id, func.count(Job.id))
+        .where(Job.status == JobStatus.running, Job.learner_id.in_(learners))
+        .group_by(Job.learner_id)).tuples().all())
+    last_started = dict(session.execute(
+        select(Job.learner_id, func.max(Job.started_at))
+        .where(Job.learner_id.in_(learners), Job.started_at.is_not(None))
+        .group_by(Job.learner_id)).tuples().all())
+    return pick(queued, running, last_started)
+
+
+def learner_usage(session: Session, learner: Learner, since: datetime) -> tuple[list[int], list[datetime]]:
+    """A learner's queued or running job ids, and when each of their jobs since `since` was
+    queued: what the fair-use rule (jobs.policy.refusal) reads."""
+    active = list(session.scalars(select(Job.id).where(
+        Job.learner_id == learner.id, Job.status.in_([JobStatus.queued, JobStatus.running]))))
+    recent = list(session.scalars(select(Job.created_at).where(
+        Job.learner_id == learner.id, Job.created_at >= since)))
+    return active, recent
 
 
 def set_status(session: Session, job: Job, status: JobStatus, **fields: object) -> Job:
@@ -154,31 +193,21 @@ def find_artifact(session: Session, job_public_id: str, path: str) -> Artifact |
     )
 
 
-def recover_stale_jobs(
-    session: Session, stale_after: timedelta, max_attempts: int, now: datetime | None = None
+def orphaned_jobs(
+    session: Session, stale_after: timedelta, now: datetime | None = None,
+    is_gone: Callable[[str | None], bool] = lambda worker_id: False,
 ) -> list[Job]:
-    """Requeue (or fail, after max_attempts) running jobs whose worker stopped beating.
-
-    Returns the jobs that were failed, so the caller can tell their learners.
-    """
+    """Running jobs whose worker died: it stopped beating for `stale_after`, or
+    `is_gone(worker_id)` says its process no longer runs (jobs.liveness)."""
     now = now or utcnow()
-    stale = session.scalars(
-        select(Job).where(Job.status == JobStatus.running, Job.heartbeat_at < now - stale_after)
-    ).all()
-    failed = []
-    for job in stale:
-        if job.attempts >= max_attempts:
-            set_status(
-                session,
-                job,
-                JobStatus.failed,
-                error="The training stopped because its worker shut down. Please ask me again.",
-                error_detail=f"worker {job.worker_id} stopped beating during attempt {job.attempts}",
-            )
-            failed.append(job)
-        else:
-            set_status(session, job, JobStatus.queued, worker_id=None)
-    return failed
+    orphans = []
+    for job in session.scalars(select(Job).where(Job.status == JobStatus.running).order_by(Job.id)):
+        beat = job.heartbeat_at
+        if beat is not None and beat.tzinfo is None:
+            beat = beat.replace(tzinfo=UTC)  # SQLite hands back naive UTC times
+        if beat is None or beat < now - stale_after or is_gone(job.worker_id):
+            orphans.append(job)
+    return orphans
 
 
 def jobs_owing_notification(session: Session) -> list[Job]:

@@ -6,15 +6,27 @@ messages on their channel.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from db import repository as repo
-from db.models import Job, JobStatus, Learner
+from db.models import Job, JobStatus, Learner, utcnow
+from jobs import policy
+from jobs.policy import FairUse
 from skills import registry
 from skills.base import FromRun
 from tutor.payloads import JobCard
+from tutor.settings import Settings
+
+
+class FairUseRefused(Exception):
+    """The learner is over a fair-use limit; the message says which and when they can train."""
+
+
+def fair_use(settings: Settings) -> FairUse:
+    return FairUse(max_active=settings.max_active_jobs, max_per_hour=settings.max_jobs_per_hour)
 
 
 class NotYourJob(Exception):
@@ -26,15 +38,21 @@ class NotYourJob(Exception):
 
 
 def enqueue(session: Session, learner: Learner, conversation_id: str, skill: str,
-            params: dict) -> Job:
+            params: dict, limits: FairUse | None = None) -> Job:
     """Validate `params` against the skill's own Params and store a queued job.
 
-    Raises pydantic.ValidationError for out-of-bounds settings (callers explain the bounds) and
-    KeyError for an unknown skill. The stored params are the validated ones, so the worker runs
-    exactly what the learner was promised.
+    Raises pydantic.ValidationError for out-of-bounds settings (callers explain the bounds),
+    KeyError for an unknown skill, and FairUseRefused when the learner already has `limits`
+    (default: the settings') worth of jobs. The stored params are the validated ones, so the
+    worker runs exactly what the learner was promised.
     """
     spec = registry.get(skill)
     validated = spec.params.model_validate(params)
+    now = utcnow()
+    active, recent = repo.learner_usage(session, learner, since=now - timedelta(hours=1))
+    reason = policy.refusal(limits or fair_use(Settings()), active, recent, now)
+    if reason is not None:
+        raise FairUseRefused(reason)
     return repo.create_job(session, learner, conversation_id, skill, validated.model_dump(mode="json"))
 
 

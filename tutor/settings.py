@@ -64,18 +64,40 @@ class Settings(BaseSettings):
     # own SQLite file; in compose it shares PostgreSQL (its `events` table does not clash).
     tracker_url: str | None = None
 
+    # Longest learner message any channel accepts (bot/input_guard.py): a longer one gets a
+    # "too long" reply and is never parsed.
+    max_message_chars: int = Field(default=2000, ge=1)
+
     worker_poll_seconds: float = Field(default=0.2, gt=0)
     # At most one progress message per this many seconds (the limit).
     progress_min_interval: float = Field(default=2.0, ge=0)
-    # A running job with no heartbeat for this long belonged to a worker that died.
-    job_stale_seconds: float = Field(default=120.0, gt=0)
+    # A running job with no heartbeat for this long belonged to a worker that died (a worker on
+    # this host that is gone is recognised at once, by its pid and start time).
+    job_stale_seconds: float = Field(default=30.0, gt=0)
+    # How often the worker writes a running job's heartbeat, whether or not the skill reports.
+    job_heartbeat_seconds: float = Field(default=2.0, gt=0)
     # How many times a job orphaned by a dead worker is retried before it is failed.
     job_max_attempts: int = Field(default=2, ge=1)
     # How often a worker requeues orphaned jobs and re-sends results Rasa did not take.
     recover_interval: float = Field(default=10.0, gt=0)
-    # Wall-clock limit per job; past it the job is cancelled at its next progress report and
-    # the learner is told (skills report at least once per epoch).
+    # Wall-clock limit per job; past it the job is asked to stop at its next progress report
+    # (skills report at least once per epoch) and killed after job_kill_grace_seconds; the
+    # learner is told either way.
     job_time_limit: float = Field(default=120.0, gt=0)
+    # Hard limits of the child process each training runs in (jobs/sandbox.py): address space
+    # in MB (0 = none; TensorFlow alone maps about 3.3 GB) and the seconds a job asked to stop
+    # (time limit, cancel) may take before it is killed.
+    job_memory_limit_mb: int = Field(default=8192, ge=0)
+    job_kill_grace_seconds: float = Field(default=5.0, gt=0)
+    # Fair use per learner: jobs queued or running at once, and jobs queued per hour.
+    max_active_jobs: int = Field(default=2, ge=1)
+    max_jobs_per_hour: int = Field(default=30, ge=1)
+    # Artifact retention: job folders older than this many days, and the oldest ones while all
+    # of them together exceed the size, are deleted (runs lessons and exports still need stay).
+    artifact_max_age_days: float = Field(default=30.0, gt=0)
+    artifact_max_total_mb: float = Field(default=5000.0, gt=0)
+    # The worker starts no job while the artifacts disk has less free space than this.
+    disk_min_free_mb: float = Field(default=500.0, ge=0)
     # The worker runs at this nice level so trainings never starve the dialogue processes.
     worker_nice: int = Field(default=10, ge=0, le=19)
     # TensorFlow threads per service process (intra- and inter-op; 0 = TF's default of one per
@@ -164,10 +186,19 @@ class Settings(BaseSettings):
             "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),
             "TUTOR_RECOVER_INTERVAL": str(self.recover_interval),
             "TUTOR_JOB_TIME_LIMIT": str(self.job_time_limit),
+            "TUTOR_JOB_HEARTBEAT_SECONDS": str(self.job_heartbeat_seconds),
+            "TUTOR_JOB_MEMORY_LIMIT_MB": str(self.job_memory_limit_mb),
+            "TUTOR_JOB_KILL_GRACE_SECONDS": str(self.job_kill_grace_seconds),
+            "TUTOR_MAX_ACTIVE_JOBS": str(self.max_active_jobs),
+            "TUTOR_MAX_JOBS_PER_HOUR": str(self.max_jobs_per_hour),
+            "TUTOR_ARTIFACT_MAX_AGE_DAYS": str(self.artifact_max_age_days),
+            "TUTOR_ARTIFACT_MAX_TOTAL_MB": str(self.artifact_max_total_mb),
+            "TUTOR_DISK_MIN_FREE_MB": str(self.disk_min_free_mb),
             "TUTOR_WORKER_NICE": str(self.worker_nice),
             "TUTOR_TF_THREADS": str(self.tf_threads),
             **({"TF_NUM_INTRAOP_THREADS": str(self.tf_threads),
                 "TF_NUM_INTEROP_THREADS": str(self.tf_threads)} if self.tf_threads else {}),
+            "TUTOR_MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,

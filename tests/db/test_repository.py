@@ -84,30 +84,24 @@ def test_set_status_stamps_finished_jobs_and_stores_error_text(sessions):
         assert again.error == "plain words"
 
 
-def test_recover_stale_jobs_requeues_then_fails_after_max_attempts(sessions):
+def test_orphaned_jobs_are_the_running_jobs_without_a_recent_heartbeat(sessions):
     with sessions() as s:
         job = _job(s)
         s.commit()
         repo.claim_next_job(s, "dead-worker")
+        assert repo.orphaned_jobs(s, timedelta(seconds=60)) == []
         later = utcnow() + timedelta(minutes=10)
-        assert repo.recover_stale_jobs(s, timedelta(seconds=60), max_attempts=2, now=later) == []
-        s.commit()
-        assert repo.get_job(s, job.id).status is JobStatus.queued
-        repo.claim_next_job(s, "dead-again")
-        failed = repo.recover_stale_jobs(s, timedelta(seconds=60), max_attempts=2, now=later)
-        s.commit()
-        assert [j.id for j in failed] == [job.id]
-        assert repo.get_job(s, job.id).status is JobStatus.failed
-        assert "Please ask me again" in repo.get_job(s, job.id).error
+        assert [j.id for j in repo.orphaned_jobs(s, timedelta(seconds=60), now=later)] == [job.id]
 
 
-def test_recover_stale_jobs_leaves_jobs_with_a_fresh_heartbeat_alone(sessions):
+def test_orphaned_jobs_include_a_fresh_job_whose_worker_is_gone(sessions):
     with sessions() as s:
         job = _job(s)
         s.commit()
         repo.claim_next_job(s, "alive")
-        assert repo.recover_stale_jobs(s, timedelta(seconds=60), max_attempts=2) == []
-        assert repo.get_job(s, job.id).status is JobStatus.running
+        assert repo.orphaned_jobs(s, timedelta(seconds=60), is_gone=lambda w: w == "dead") == []
+        found = repo.orphaned_jobs(s, timedelta(seconds=60), is_gone=lambda w: w == "alive")
+        assert [j.id for j in found] == [job.id]
 
 
 def test_find_artifact_matches_job_public_id_and_path_only(sessions):

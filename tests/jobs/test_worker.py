@@ -10,8 +10,7 @@ from db.models import JobStatus
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from jobs.worker import UNEXPECTED_FAILURE, Worker
 from skills import registry
-from skills.base import SkillSpec
-from tests.jobs import crashing_skill
+from tests.jobs import crashing_skill, limit_skills
 from tests.jobs.fake_rasa import FakeRasa
 
 
@@ -25,13 +24,19 @@ def rasa():
 @pytest.fixture
 def make_worker(make_settings, rasa):
     def _make(**overrides):
-        settings = make_settings(**overrides)
+        # tf_threads=0: the job process need not import TensorFlow up front for fake skills
+        settings = make_settings(**{"tf_threads": 0, **overrides})
         from db.migrate import upgrade
 
         upgrade(settings.db_url)
-        return Worker(settings, RasaNotifier(rasa.url), worker_id="test-worker")
+        worker = Worker(settings, RasaNotifier(rasa.url), worker_id="test-worker")
+        made.append(worker)
+        return worker
 
-    return _make
+    made = []
+    yield _make
+    for worker in made:
+        worker.sandbox.close()
 
 
 def _queue(worker, skill="hello_neuron", params=None, conversation="conv-1"):
@@ -154,23 +159,42 @@ def test_worker_loop_survives_a_database_error_and_keeps_serving(make_worker, mo
     assert calls["n"] >= 3
 
 
+def _when(worker, job_id, condition, action, timeout=30):
+    """Run `action(session, job)` from another thread (as another service would) once
+    `condition(job)` holds."""
+    def watch():
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with worker.sessions() as other:
+                job = repo.get_job(other, job_id)
+                if condition(job):
+                    action(other, job)
+                    other.commit()
+                    return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def _slow(monkeypatch, worker, steps=50):
+    monkeypatch.setitem(registry.specs(), "slow", limit_skills.SLOW)
+    return _queue(worker, skill="slow", params={"steps": steps, "step_seconds": 0.02})
+
+
 def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker, rasa, monkeypatch):
     """A slow worker must not overwrite a job that recovery gave to someone else."""
-    worker = make_worker()
-    job_id = _queue(worker, skill="crasher")
+    worker = make_worker(progress_min_interval=60)
+    job_id = _slow(monkeypatch, worker, steps=200)
 
-    def requeue_mid_run(params, out_dir, progress):
-        with worker.sessions() as other:  # what recover_stale_jobs does for another worker
-            job = repo.get_job(other, job_id)
-            repo.set_status(other, job, JobStatus.queued, worker_id=None)
-            other.commit()
-        raise RuntimeError("late failure")
+    def requeue(other, job):  # what recovery does for another worker
+        repo.set_status(other, job, JobStatus.queued, worker_id=None)
 
-    monkeypatch.setitem(registry.specs(), "crasher",
-                        SkillSpec("crasher", "crash", crashing_skill.Params, requeue_mid_run))
+    _when(worker, job_id, lambda job: job.progress > 0.05, requeue)
     worker.run_once()
     job = _job(worker, job_id)
-    assert job.status is JobStatus.queued and job.error is None
+    assert job.status is JobStatus.queued and job.error is None and job.progress < 0.9
     assert rasa.intents() == [PROGRESS_INTENT]  # no result pushed for a job it no longer owns
 
 
@@ -204,23 +228,9 @@ def test_notifier_escapes_a_conversation_id_chosen_by_the_client(rasa):
     assert [c["conversation"] for c in rasa.calls] == ["../../model", "a?x=1"]
 
 
-def _slow_skill(monkeypatch, steps=50, on_step=None):
-    """A skill that reports progress 50 times, 20 ms apart, calling on_step(i) before each."""
-    def slow_run(params, out_dir, progress):
-        for i in range(steps):
-            if on_step:
-                on_step(i)
-            time.sleep(0.02)
-            progress(i / steps, f"step {i}")
-        raise AssertionError("the skill should have been stopped")
-
-    monkeypatch.setitem(registry.specs(), "slow", SkillSpec("slow", "slow", crashing_skill.Params, slow_run))
-
-
 def test_worker_cancels_a_job_over_its_time_limit_and_tells_the_learner(make_worker, rasa, monkeypatch):
     worker = make_worker(job_time_limit=0.2)
-    _slow_skill(monkeypatch)
-    job_id = _queue(worker, skill="slow")
+    job_id = _slow(monkeypatch, worker)
     worker.run_once()
     job = _job(worker, job_id)
     assert job.status is JobStatus.cancelled
@@ -231,19 +241,13 @@ def test_worker_cancels_a_job_over_its_time_limit_and_tells_the_learner(make_wor
 
 def test_worker_stops_a_running_job_the_learner_cancelled_without_a_second_message(make_worker, rasa, monkeypatch):
     worker = make_worker()
-
-    def cancel_at_step_5(i):
-        if i == 5:
-            with worker.sessions() as other:  # what the cancel action does
-                repo.cancel_job(other, repo.get_job(other, job_id), "cancelled by the learner")
-                other.commit()
-
-    _slow_skill(monkeypatch, on_step=cancel_at_step_5)
-    job_id = _queue(worker, skill="slow")
+    job_id = _slow(monkeypatch, worker, steps=200)
+    _when(worker, job_id, lambda job: job.progress >= 0.05,  # what the cancel action does
+          lambda other, job: repo.cancel_job(other, job, "cancelled by the learner"))
     worker.run_once()
     job = _job(worker, job_id)
     assert job.status is JobStatus.cancelled and job.error == "cancelled by the learner"
-    assert job.progress < 0.2
+    assert job.progress < 0.5
     assert RESULT_INTENT not in rasa.intents()  # the cancel action already answered
     with worker.sessions() as s:
         assert repo.jobs_owing_notification(s) == []
@@ -252,21 +256,10 @@ def test_worker_stops_a_running_job_the_learner_cancelled_without_a_second_messa
 def test_worker_hands_a_skill_its_declared_settings_folders_without_storing_them(make_worker, monkeypatch):
     from pathlib import Path
 
-    from pydantic import BaseModel, Field
-
-    class FolderParams(BaseModel):
-        hub_module_dir: Path | None = Field(default=None, exclude=True)
-
-    seen = []
-
-    def run(params, out_dir, progress):
-        seen.append(params.hub_module_dir)
-        raise ZeroDivisionError("stop here")
-
-    monkeypatch.setitem(registry.specs(), "folders",
-                        SkillSpec("folders", "folders", FolderParams, run, settings=("hub_module_dir",)))
+    monkeypatch.setitem(registry.specs(), "folders", limit_skills.FOLDERS)
     worker = make_worker(hub_module_dir=Path("/srv/hub-module"))
     job_id = _queue(worker, skill="folders", params={})
     worker.run_once()
-    assert seen == [Path("/srv/hub-module")]
-    assert _job(worker, job_id).params == {}
+    job = _job(worker, job_id)
+    assert "ZeroDivisionError: hub module at /srv/hub-module" in job.error_detail
+    assert job.params == {}
