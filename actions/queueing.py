@@ -32,8 +32,11 @@ def queue(dispatcher: CollectingDispatcher, tracker: Tracker, skill: str, params
     try:
         with runtime.sessions()() as session:
             job = service.enqueue(session, learner_of(session, tracker), tracker.sender_id,
-                                  skill, params)
+                                  skill, params, service.fair_use(runtime.settings()))
             session.commit()
+    except service.FairUseRefused as refusal:
+        dispatcher.utter_message(text=str(refusal))
+        return None
     except SQLAlchemyError:
         log.exception("could not queue a %s job", skill)
         dispatcher.utter_message(text=QUEUE_DOWN)

@@ -36,6 +36,8 @@ def queue(session: Session, learner: Learner, row: LessonProgress, run: dict[str
         log.exception("lesson %s: could not queue %s with %s", row.lesson_id, run["skill"], run["params"])
         return Message("This step's training can't start with the lesson's settings, so I've left "
                        "it out. Say \"skip\" to move on, and do tell the course staff.")
+    except service.FairUseRefused as refusal:  # the learner's own limit: say when, they may skip
+        return Message(f"{refusal} Say \"repeat\" to try this step again then, or \"skip\".")
     row.job_id = job.id
     return Message(f"Job #{job.id} is queued; I'll show its progress and carry on with the lesson "
                    "when it finishes.", data=service.job_card(job))

@@ -39,7 +39,8 @@ def test_train_skill_refuses_out_of_range_settings_naming_the_limit_and_makes_no
         assert repo.count_jobs(s) == 0
 
 
-def test_train_skill_uses_a_default_for_an_option_named_without_a_value_and_says_so(action_db, dispatcher):
+def test_train_skill_uses_a_default_for_an_option_named_without_a_value_and_says_so(action_db, dispatcher, settings):
+    settings.max_active_jobs = 3  # three jobs wait at once: above the default fair-use limit
     _run(dispatcher, "forecast a synthetic time series with seasonality for me", "train_timeseries")
     assert "You didn't give a number, so I used amplitude 40" in texts(dispatcher)
     _run(dispatcher, "train a cnn with dropout", "train_vision")
