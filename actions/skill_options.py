@@ -4,12 +4,16 @@ Each skill lists its options (a number, a choice among words, an on/off flag, a 
 and the words a learner uses for them; `parse` returns raw values and the skill's pydantic
 Params checks the bounds. Same reasons as actions/neuron_request.py: exact, testable, and no
 Rasa retraining when an option is added.
+
+Patterns run on RE2 for linear time (see actions/neuron_request.py); RE2 has no look-around, so
+"not after/before a word character or dot" is matched as a character class or ^/$.
 """
 
-import re
 from dataclasses import dataclass, field
 
-from actions.neuron_request import NUMBER, _number
+import re2
+
+from actions.neuron_request import MAX_CHARS, NUMBER, TOO_LONG, RequestParseError, _number
 
 LINK = r"\s*(?:=|:|of|to|is|at|as)?\s*"
 
@@ -25,18 +29,18 @@ class Number:
     named: float | None = None  # the value for "with dropout" (no number); None: Params' default
 
     def read(self, text: str, raw: dict, named: dict | None = None) -> None:
-        after = re.search(rf"\b(?:{self.names}){LINK}(?P<n>{NUMBER})(?P<pct>\s*%)?(?![\w.])", text, re.I)
-        before = self.number_first and re.search(
-            rf"(?<![\w.])(?P<n>{NUMBER})(?P<pct>\s*%)?\s*(?:{self.names})\b", text, re.I)
+        after = re2.search(rf"(?i)\b(?:{self.names}){LINK}(?P<n>{NUMBER})(?P<pct>\s*%)?(?:[^\w.]|$)", text)
+        before = self.number_first and re2.search(
+            rf"(?i)(?:^|[^\w.])(?P<n>{NUMBER})(?P<pct>\s*%)?\s*(?:{self.names})\b", text)
         match = after or before
         if match:
             value = _number(match["n"]) / (100 if match["pct"] else 1)
             raw[self.field] = int(value) if self.integer and float(value).is_integer() else value
-        elif (word := re.search(rf"\b(?:{self.names})\b", text, re.I)) and named is not None:
+        elif (word := re2.search(rf"(?i)\b(?:{self.names})\b", text)) and named is not None:
             # Named without a value ("with seasonality", "more epochs"): a sensible default,
             # which the reply states (actions/train_skill.py), instead of a refusal.
-            more = re.search(rf"\b(?:more|longer|extra|bigger|larger|high|higher)\s+(?:{self.names})\b", text, re.I)
-            fewer = re.search(rf"\b(?:fewer|less|shorter|smaller|low|lower)\s+(?:{self.names})\b", text, re.I)
+            more = re2.search(rf"(?i)\b(?:more|longer|extra|bigger|larger|high|higher)\s+(?:{self.names})\b", text)
+            fewer = re2.search(rf"(?i)\b(?:fewer|less|shorter|smaller|low|lower)\s+(?:{self.names})\b", text)
             named[self.field] = (word[0], self.named, 2.0 if more else 0.5 if fewer else 1.0)
 
 
@@ -49,7 +53,7 @@ class Choice:
 
     def read(self, text: str, raw: dict, named: dict | None = None) -> None:
         for pattern, value in self.values.items():
-            if re.search(rf"\b(?:{pattern})\b", text, re.I):
+            if re2.search(rf"(?i)\b(?:{pattern})\b", text):
                 raw[self.field] = value
                 return
 
@@ -62,9 +66,9 @@ class Flag:
     names: str
 
     def read(self, text: str, raw: dict, named: dict | None = None) -> None:
-        off = re.search(rf"\b(?:no|without|disable|turn off)\s+(?:\w+\s+)?(?:{self.names})\b"
-                        rf"|\b(?:{self.names})\s*(?:=|:)?\s*(?:off|false|no)\b", text, re.I)
-        on = re.search(rf"\b(?:{self.names})\b", text, re.I)
+        off = re2.search(rf"(?i)\b(?:no|without|disable|turn off)\s+(?:\w+\s+)?(?:{self.names})\b"
+                         rf"|\b(?:{self.names})\s*(?:=|:)?\s*(?:off|false|no)\b", text)
+        on = re2.search(rf"(?i)\b(?:{self.names})\b", text)
         if off:
             raw[self.field] = False
         elif on:
@@ -79,8 +83,8 @@ class Text:
     names: str
 
     def read(self, text: str, raw: dict, named: dict | None = None) -> None:
-        match = re.search(rf"\b(?:{self.names})\b{LINK}[\"“'‘](?P<t>[^\"”’]+)[\"”'’]", text, re.I)
-        match = match or re.search(rf"\b(?:{self.names})\b\s*[:=]\s*(?P<t>[^,;]+)", text, re.I)
+        match = re2.search(rf"(?i)\b(?:{self.names})\b{LINK}[\"“'‘](?P<t>[^\"”’]+)[\"”'’]", text)
+        match = match or re2.search(rf"(?i)\b(?:{self.names})\b\s*[:=]\s*(?P<t>[^,;]+)", text)
         if match:
             raw[self.field] = match["t"].strip()
 
@@ -92,6 +96,8 @@ class SkillOptions:
     def parse(self, text: str, named: dict | None = None) -> dict:
         """Raw values by field; options named without a value go to `named` as
         field -> (word, value or None for the default, factor for "more"/"fewer")."""
+        if len(text) > MAX_CHARS:
+            raise RequestParseError(TOO_LONG)
         raw: dict = {}
         for option in self.options:
             option.read(text, raw, named)

@@ -1,10 +1,11 @@
 """Sentence tools from the text chapters: "tokenize: <sentence>" and "is this positive:
 <sentence>" (scored by the learner's own sentiment model). Both run as quick worker jobs,
-because the worker already has TensorFlow warm and the learner's model files at hand."""
+because the worker already has TensorFlow warm and the learner's model files at hand.
+The sentence patterns run on RE2 for linear time (see actions/neuron_request.py)."""
 
-import re
 from typing import Any
 
+import re2
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,13 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
 from actions.my_jobs import DB_DOWN
+from actions.neuron_request import MAX_CHARS, TOO_LONG
 from actions.queueing import learner_of, queue
 from actions.refusals import explain
 from jobs import service
 from skills import registry
 
-QUOTED = re.compile(r"[\"“'‘](?P<t>.+)[\"”'’]")
-AFTER_COLON = re.compile(r":\s*(?P<t>.+)$", re.S)
+QUOTED = re2.compile(r"[\"“'‘](?P<t>.+)[\"”'’]")
+AFTER_COLON = re2.compile(r"(?s):\s*(?P<t>.+)$")
 
 
 def sentence_in(text: str, command: str) -> str | None:
@@ -26,8 +28,15 @@ def sentence_in(text: str, command: str) -> str | None:
     for pattern in (QUOTED, AFTER_COLON):
         if match := pattern.search(text):
             return match["t"].strip()
-    rest = re.sub(command, "", text, count=1, flags=re.I).strip(" ?.!")
+    rest = re2.sub(f"(?i){command}", "", text, count=1).strip(" ?.!")
     return rest or None
+
+
+def _too_long(dispatcher: CollectingDispatcher, text: str) -> bool:
+    if len(text) > MAX_CHARS:
+        dispatcher.utter_message(text=TOO_LONG)
+        return True
+    return False
 
 
 def _queue_checked(dispatcher, tracker, skill: str, raw: dict, promise: str, what: str) -> None:
@@ -47,6 +56,8 @@ class ActionTokenize(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        if _too_long(dispatcher, text):
+            return []
         sentence = sentence_in(text, r"^.*?\btokeni[sz](?:e|ation)(?:\s+(?:of|this|the sentence))?")
         if not sentence:
             dispatcher.utter_message(text="Give me a sentence to tokenize, like: tokenize \"I "
@@ -65,6 +76,8 @@ class ActionClassifySentiment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
+        if _too_long(dispatcher, text):
+            return []
         sentence = sentence_in(text, r"^.*?\b(?:positive|negative|sentiment)\b(?:\s+of)?")
         if not sentence:
             dispatcher.utter_message(text="Which sentence? Say it like: is this positive: \"the "

@@ -27,7 +27,8 @@ def find_lesson(lessons: list[Lesson], text: str) -> Lesson | None:
     lowered = text.casefold()
     tokens = re.findall(r"[a-z0-9'-]+", lowered)
     for index, token in enumerate(tokens):
-        number = int(token) if token.isdigit() else ORDINALS.get(token)
+        # A lesson number has a few digits; int() of 4,301 or more raises (CPython's limit).
+        number = int(token) if token.isdigit() and len(token) <= 4 else ORDINALS.get(token)
         near_lesson = "lesson" in tokens[max(0, index - 1):index + 2] or \
             (index > 0 and tokens[index - 1] in ("number", "no"))
         if number is None and near_lesson:  # "lesson two", but not "the one on CNNs"

@@ -5,7 +5,7 @@ import pytest
 from actions.text_tools import ActionClassifySentiment, ActionTokenize, sentence_in
 from db import repository as repo
 from db.models import JobStatus
-from tests.actions.conftest import texts, tracker_for
+from tests.actions.conftest import jobs_in_order, only_job, texts, tracker_for
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -22,7 +22,7 @@ def test_sentence_in_finds_quoted_colon_or_trailing_text(text, expected):
 def test_tokenize_queues_a_job_with_the_sentence(action_db, dispatcher):
     ActionTokenize().run(dispatcher, tracker_for('tokenize "I loved it"', intent="tokenize_text"), {})
     with action_db() as s:
-        job = repo.get_job(s, 1)
+        job = only_job(s)
         assert job.skill == "tokenize" and job.params == {"text": "I loved it"}
 
 
@@ -52,6 +52,15 @@ def test_classify_uses_the_learners_latest_sentiment_model(action_db, dispatcher
     ActionClassifySentiment().run(
         dispatcher, tracker_for("is this positive: the plot was boring", intent="classify_sentiment"), {})
     with action_db() as s:
-        job = repo.get_job(s, 2)
+        job = jobs_in_order(s)[-1]
         assert job.skill == "sentiment_classify"
         assert job.params == {"source_job_id": model_id, "text": "the plot was boring"}
+
+
+@pytest.mark.parametrize("action, intent", [(ActionTokenize, "tokenize_text"),
+                                            (ActionClassifySentiment, "classify_sentiment")])
+def test_sentence_tools_refuse_a_message_over_the_chat_cap_with_the_cap(action_db, dispatcher, action, intent):
+    action().run(dispatcher, tracker_for("tokenize: " + "a" * 2001, intent=intent), {})
+    assert "at most 2,000 characters" in texts(dispatcher)
+    with action_db() as s:
+        assert repo.count_jobs(s) == 0
