@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from actions.queueing import learner_of
 from actions.understood import decision
 from db import repository as repo
 from faq.knowledge import Entry
@@ -82,8 +83,7 @@ class ActionAnswerQuestion(Action):
         """A question in the middle of a lesson: offer the way back into it."""
         try:
             with runtime.sessions()() as session:
-                learner = repo.get_or_create_learner(
-                    session, tracker.get_latest_input_channel() or "unknown", tracker.sender_id)
+                learner = learner_of(session, tracker)
                 note = runtime.tutoring().resume_note(session, learner)
                 session.commit()
         except SQLAlchemyError:
@@ -99,8 +99,7 @@ class ActionAnswerQuestion(Action):
         """Keep the question for staff; a database hiccup must not cost the learner a reply."""
         try:
             with runtime.sessions()() as session:
-                learner = repo.get_or_create_learner(
-                    session, tracker.get_latest_input_channel() or "unknown", tracker.sender_id)
+                learner = learner_of(session, tracker)
                 repo.record_unanswered(session, learner, tracker.sender_id, text,
                                        best[0] if best else None, best[1] if best else None)
                 session.commit()

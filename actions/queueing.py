@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from bot.identity import channel_of
 from db import repository as repo
 from db.models import Job, Learner
 from jobs import service
@@ -22,8 +23,11 @@ QUEUE_DOWN = ("Sorry, I couldn't queue your training just now: my job database d
 
 
 def learner_of(session, tracker: Tracker) -> Learner:
-    return repo.get_or_create_learner(session, tracker.get_latest_input_channel() or "unknown",
-                                      tracker.sender_id)
+    """The learner behind the conversation. Its channel comes from the conversation id's
+    namespace (bot/identity.py), not from the input_channel a message claims: a REST script
+    that says "slack" is still a REST learner."""
+    channel = channel_of(tracker.sender_id, tracker.get_latest_input_channel())
+    return repo.get_or_create_learner(session, channel, tracker.sender_id)
 
 
 def queue(dispatcher: CollectingDispatcher, tracker: Tracker, skill: str, params: dict,

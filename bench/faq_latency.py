@@ -30,9 +30,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+HEADERS: dict[str, str] = {}  # Rasa's API token for its REST channel (bot/rest_channel.py)
+
+
 def learner(url: str, questions: list[str], out: list[float], pause: float) -> None:
     sender = uuid.uuid4().hex
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=30, headers=HEADERS) as client:
         for text in questions:
             started = time.perf_counter()
             client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}).raise_for_status()
@@ -64,7 +67,7 @@ def during_training(url: str, db_url: str, questions: list[str], learners: int) 
     from db.engine import make_engine, make_session_factory
 
     sessions = make_session_factory(make_engine(db_url))  # once, not per 0.2 s poll
-    httpx.post(f"{url}/webhooks/rest/webhook", timeout=30, json={
+    httpx.post(f"{url}/webhooks/rest/webhook", timeout=30, headers=HEADERS, json={
         "sender": "trainer", "message": "generate 20 words, train for 150 epochs"}).raise_for_status()
     deadline = time.monotonic() + 60
     while not training_running(sessions):
@@ -109,6 +112,7 @@ def main() -> None:
         settings = isolated_settings(Path(tmp) / "var")
         with Stack(settings) as stack:
             url = stack.settings.rasa_url
+            HEADERS["Authorization"] = f"Bearer {stack.settings.rasa_token}"
             phase(url, questions[:5], 1)  # warm-up
             alone = phase(url, questions, 1)
             crowd = phase(url, questions, args.learners)

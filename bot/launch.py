@@ -10,10 +10,17 @@ of Rasa and costs far less per commit. And a message that arrives while a job's 
 holds its conversation's lock waited in whole seconds (Rasa polls the lock once a second),
 which showed up as 1-2 s FAQ replies during trainings; it now polls every 20 ms.
 
-Rasa 3.6 offers no setting for any of these, so this wraps its CLI rather than forking it.
+Rasa 3.6 offers no setting for any of these, so this wraps its CLI rather than forking it. It
+also installs bot/input_guard.py (message length cap, channel namespaces, internal intents), which
+every channel's message passes before Rasa parses it.
 """
 
+import os
 import sys
+
+# Sanic's own body limit is 100 MB, read before any channel sees the request. Nothing a learner,
+# Slack or the worker sends comes near 1 MB (messages stop at 2,000 characters: bot/input_guard.py).
+MAX_BODY_BYTES = 1_000_000
 
 
 def _validate_with_cached_schema() -> None:
@@ -68,6 +75,10 @@ def main() -> None:
     _validate_with_cached_schema()
     _fast_sqlite_commits()
     _poll_conversation_locks_often()
+    from bot import input_guard
+
+    input_guard.install()
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))  # read when Rasa makes its app
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -7,6 +7,7 @@ Rasa instead. Prints a table and, last, `AMA replay: N/M correct`. `make test` r
 """
 
 import argparse
+import os
 import sys
 import uuid
 from dataclasses import dataclass
@@ -51,9 +52,14 @@ def faq_payload(replies: list[dict]) -> dict | None:
                  if (r.get("custom") or {}).get("data", {}).get("type") == "faq"), None)
 
 
-def replay(rasa_url: str) -> list[Row]:
+def rest_headers(token: str | None) -> dict[str, str]:
+    """Rasa's REST channel answers scripts holding Rasa's API token only (bot/rest_channel.py)."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def replay(rasa_url: str, token: str | None = None) -> list[Row]:
     rows = []
-    with httpx.Client(timeout=60) as client:
+    with httpx.Client(timeout=60, headers=rest_headers(token)) as client:
         for item_id, question, answer in ama_questions():
             replies = ask(client, rasa_url, question)
             payload = faq_payload(replies) or {}
@@ -75,14 +81,14 @@ def main() -> None:
     parser.add_argument("--url", help="a running Rasa (default: boot Tutor on free ports)")
     args = parser.parse_args()
     if args.url:
-        rows = replay(args.url)
+        rows = replay(args.url, os.environ.get("TUTOR_RASA_TOKEN"))
     else:
         import tempfile
 
         from tutor.supervisor import Stack, isolated_settings
 
         with tempfile.TemporaryDirectory() as tmp, Stack(isolated_settings(Path(tmp) / "var")) as stack:
-            rows = replay(stack.settings.rasa_url)
+            rows = replay(stack.settings.rasa_url, stack.settings.rasa_token)
     print(report(rows))
     sys.exit(0 if rows and sum(r.correct for r in rows) / len(rows) >= 0.95 else 1)
 

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _ask(stack, text):
-    with httpx.Client(timeout=60) as client:
+    with httpx.Client(timeout=60, headers=replay.rest_headers(stack.settings.rasa_token)) as client:
         return replay.ask(client, stack.settings.rasa_url, text)
 
 
@@ -23,7 +23,7 @@ _faq_payload = replay.faq_payload
 
 
 def test_ama_replay_answers_at_least_95_percent_of_the_archive_verbatim(stack):
-    rows = replay.replay(stack.settings.rasa_url)
+    rows = replay.replay(stack.settings.rasa_url, stack.settings.rasa_token)
     print("\n" + replay.report(rows))
     assert len(rows) == 36
     assert sum(r.correct for r in rows) / len(rows) >= 0.95
