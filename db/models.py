@@ -5,11 +5,26 @@ A learner is one identity on one channel (Slack user, widget session); jobs hang
 """
 
 import enum
+import secrets
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -81,6 +96,26 @@ class Job(Base):
 
     learner: Mapped[Learner] = relationship(back_populates="jobs")
     artifacts: Mapped[list["Artifact"]] = relationship(back_populates="job", order_by="Artifact.id")
+
+
+# A new job's number is the highest so far plus a random step of 1..MAX_JOB_NUMBER_STEP, not
+# plus 1: learners see it ("Job #48213", "export job 48213"), and a sequential one would tell
+# anyone the next learner's number and how busy Tutor is. Numbers still grow with time, so the
+# queue, "newest first" lists and the fair-use rules keep ordering by id (docs/decisions.md).
+# Every action that takes a job number also checks it is the learner's own.
+MAX_JOB_NUMBER_STEP = 999
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_jobs(session: Session, _context: object, _instances: object) -> None:
+    new = [obj for obj in session.new if isinstance(obj, Job) and obj.id is None]
+    if not new:
+        return
+    with session.no_autoflush:
+        number = session.scalar(select(func.max(Job.id))) or 0
+    for job in new:
+        number += 1 + secrets.randbelow(MAX_JOB_NUMBER_STEP)
+        job.id = number
 
 
 class Artifact(Base):

@@ -53,3 +53,19 @@ def dispatcher():
 def texts(dispatcher: CollectingDispatcher) -> str:
     """Everything the action said, as one string."""
     return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def jobs_in_order(session) -> list:
+    """Every job, oldest first. Job numbers grow by a random step (db/models.py), so tests find
+    jobs by order, never by guessing their numbers."""
+    from sqlalchemy import select
+
+    from db.models import Job
+
+    return list(session.scalars(select(Job).order_by(Job.id)))
+
+
+def only_job(session):
+    jobs = jobs_in_order(session)
+    assert len(jobs) == 1, [job.id for job in jobs]
+    return jobs[0]

@@ -4,7 +4,7 @@ from actions.export_model import VARIANTS, ActionExportModel, requested
 from db import repository as repo
 from db.models import JobStatus
 from skills.converters import TFLITE_VARIANTS
-from tests.actions.conftest import texts, tracker_for
+from tests.actions.conftest import jobs_in_order, texts, tracker_for
 
 
 def _finished(sessions, skill, sender="learner-1"):
@@ -24,7 +24,7 @@ def _export(dispatcher, text, sender="learner-1"):
 
 def _last_job(sessions):
     with sessions() as s:
-        return repo.get_job(s, repo.count_jobs(s))
+        return jobs_in_order(s)[-1]
 
 
 def test_export_with_nothing_trained_says_so_and_queues_nothing(action_db, dispatcher):
@@ -43,7 +43,7 @@ def test_export_takes_the_learners_latest_model_and_every_format_by_default(acti
     assert job.params["source_job_id"] == source_id
     assert "model_dir" not in job.params  # a job names its source run, never a worker path
     assert job.params["formats"] == ["tflite", "tfjs", "serving"]
-    assert "sentiment classifier from job #2" in texts(dispatcher)
+    assert f"sentiment classifier from job #{source_id}" in texts(dispatcher)
 
 
 def test_export_reads_the_format_variant_and_the_named_skill(action_db, dispatcher):
@@ -58,7 +58,8 @@ def test_export_reads_the_format_variant_and_the_named_skill(action_db, dispatch
 def test_export_refuses_another_learners_model(action_db, dispatcher):
     other_id, _ = _finished(action_db, "vision", sender="someone-else")
     _export(dispatcher, f"export job {other_id}")
-    assert f"Job #{other_id} isn't yours" in texts(dispatcher)
+    assert f"I can't find a finished training #{other_id} of yours" in texts(dispatcher)
+    assert "isn't yours" not in texts(dispatcher)  # never confirms another learner's job exists
     with action_db() as s:
         assert repo.count_jobs(s) == 1
 

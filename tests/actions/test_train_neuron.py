@@ -1,27 +1,28 @@
 from actions.train_neuron import ActionTrainNeuron
 from db import repository as repo
 from db.models import JobStatus
+from tests.actions.conftest import only_job as _only_job
 from tests.actions.conftest import texts, tracker_for
 
 
 def test_train_neuron_queues_a_job_and_answers_with_its_number(action_db, dispatcher):
     ActionTrainNeuron().run(dispatcher, tracker_for("Train a neuron to learn y = 2x - 1"), {})
     with action_db() as s:
-        job = repo.get_job(s, 1)
+        job = _only_job(s)
         assert job.status is JobStatus.queued
         assert job.skill == "hello_neuron"
         assert job.params["epochs"] == 500 and job.params["rule"] == {"weight": 2.0, "bias": -1.0}
         assert job.learner.channel == "socketio" and job.conversation_id == "learner-1"
-    assert "Job #1" in texts(dispatcher)
+    assert f"Job #{job.id}" in texts(dispatcher)
     assert dispatcher.messages[0]["custom"]["data"] == {
-        "type": "job", "job_id": 1, "skill": "hello_neuron", "status": "queued"}
+        "type": "job", "job_id": job.id, "skill": "hello_neuron", "status": "queued"}
 
 
 def test_train_neuron_passes_the_learners_settings_to_the_job(action_db, dispatcher):
     text = "train on (0, 1), (1, 3), (2, 5) for 800 epochs with learning rate 0.05"
     ActionTrainNeuron().run(dispatcher, tracker_for(text), {})
     with action_db() as s:
-        params = repo.get_job(s, 1).params
+        params = _only_job(s).params
     assert params["epochs"] == 800 and params["learning_rate"] == 0.05
     assert params["points"] == [[0, 1], [1, 3], [2, 5]]
     assert "your 3 points" in texts(dispatcher)

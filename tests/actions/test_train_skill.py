@@ -4,7 +4,7 @@ from actions.train_skill import ActionTrainSkill
 from db import repository as repo
 from db.models import Job, JobStatus
 from skills.textgen import Params as TextgenParams
-from tests.actions.conftest import texts, tracker_for
+from tests.actions.conftest import jobs_in_order, only_job, texts, tracker_for
 
 
 def _run(dispatcher, text, intent, sender="learner-1"):
@@ -14,10 +14,10 @@ def _run(dispatcher, text, intent, sender="learner-1"):
 def test_train_skill_queues_a_sentiment_job_with_the_learners_settings(action_db, dispatcher):
     _run(dispatcher, "train a bilstm sentiment model for 5 epochs", "train_sentiment")
     with action_db() as s:
-        job = repo.get_job(s, 1)
+        job = only_job(s)
         assert job.skill == "sentiment" and job.status is JobStatus.queued
         assert job.params["model"] == "bilstm" and job.params["epochs"] == 5
-    assert "Job #1" in texts(dispatcher) and "bidirectional LSTM" in texts(dispatcher)
+    assert f"Job #{job.id}" in texts(dispatcher) and "bidirectional LSTM" in texts(dispatcher)
     assert dispatcher.messages[0]["custom"]["data"]["skill"] == "sentiment"
 
 
@@ -25,7 +25,7 @@ def test_train_skill_reads_textgen_seed_words_and_temperature(action_db, dispatc
     _run(dispatcher, 'generate 30 words starting with "the rain was falling" with temperature 0.5',
          "train_textgen")
     with action_db() as s:
-        params = repo.get_job(s, 1).params
+        params = only_job(s).params
     assert params["num_words"] == 30 and params["temperature"] == 0.5
     assert params["seed_text"] == "the rain was falling"
 
@@ -63,7 +63,7 @@ def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db,
 def test_train_skill_reads_timeseries_settings_and_refuses_too_much_noise(action_db, dispatcher):
     _run(dispatcher, "forecast a time series with noise 10, slope 0.1 and window size 30", "train_timeseries")
     with action_db() as s:
-        params = repo.get_job(s, 1).params
+        params = only_job(s).params
     assert params["noise_level"] == 10 and params["slope"] == 0.1 and params["window_size"] == 30
     _run(dispatcher, "forecast a time series with noise 500", "train_timeseries")
     assert "Noise level must be from 0 to 100; you asked for 500." in texts(dispatcher)
@@ -74,16 +74,67 @@ def test_train_skill_reads_timeseries_settings_and_refuses_too_much_noise(action
 def test_train_skill_gives_a_vision_rerun_the_learners_previous_metrics_to_compare(action_db, dispatcher):
     _run(dispatcher, "train a cnn on the digits", "train_vision")
     with action_db() as s:
-        first = repo.get_job(s, 1)
+        first = only_job(s)
         assert first.params["previous"] is None
         repo.claim_next_job(s, "w")
-        repo.set_status(s, repo.get_job(s, 1), JobStatus.succeeded,
+        repo.set_status(s, first, JobStatus.succeeded,
                         result={"metrics": {"val_accuracy": 0.95, "overfit_gap": 0.06}})
         s.commit()
     _run(dispatcher, "train a dense with dropout 0.3", "train_vision")
     _run(dispatcher, "train a cnn", "train_vision", sender="someone-else")
     with action_db() as s:
-        second, other = repo.get_job(s, 2), repo.get_job(s, 3)
+        _, second, other = jobs_in_order(s)
     assert second.params["model"] == "dense" and second.params["dropout"] == 0.3
     assert second.params["previous"] == {"val_accuracy": 0.95, "overfit_gap": 0.06}
     assert other.params["previous"] is None  # another learner's run is not theirs to compare
+
+
+def _succeed(sessions, job, metrics):
+    with sessions() as s:
+        job = s.get(Job, job.id)
+        assert repo.claim_next_job(s, "worker") is job
+        repo.set_status(s, job, JobStatus.succeeded, result={"metrics": metrics})
+        s.commit()
+
+
+def test_rerun_it_redoes_the_learners_last_training_with_only_what_the_message_changes(action_db, dispatcher):
+    _run(dispatcher, "train a dense network for 7 epochs", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.91})
+    _run(dispatcher, "rerun it with dropout 0.3 and some augmentation", "rerun_last")
+    with action_db() as s:
+        _, second = jobs_in_order(s)
+    assert second.skill == "vision"
+    assert (second.params["model"], second.params["epochs"]) == ("dense", 7)  # kept from the last run
+    assert (second.params["dropout"], second.params["augmentation"]) == (0.3, True)  # changed
+    assert second.params["previous"] == {"val_accuracy": 0.91}
+    assert f"run {first.id}" in texts(dispatcher) and "dropout 0.0 -> 0.3" in texts(dispatcher)
+
+
+def test_rerun_with_more_epochs_doubles_the_last_runs_epochs_not_the_default(action_db, dispatcher):
+    _run(dispatcher, "train a cnn for 4 epochs", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _run(dispatcher, "same again with more epochs", "rerun_last")
+    with action_db() as s:
+        assert jobs_in_order(s)[1].params["epochs"] == 8
+
+
+def test_rerun_without_a_previous_training_starts_nothing_and_says_what_to_do(action_db, dispatcher):
+    _run(dispatcher, "rerun it with dropout 0.3", "rerun_last")
+    with action_db() as s:
+        assert jobs_in_order(s) == []
+    assert "haven't trained anything yet" in texts(dispatcher)
+
+
+def test_rerun_refuses_an_out_of_range_change_and_keeps_the_old_run(action_db, dispatcher):
+    _run(dispatcher, "train a cnn", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _run(dispatcher, "rerun it with dropout 0.9", "rerun_last")
+    with action_db() as s:
+        assert len(jobs_in_order(s)) == 1
+    assert "0.5" in texts(dispatcher)  # the bound the refusal names
