@@ -298,6 +298,7 @@ def main() -> None:
     worker = Worker(settings)
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
+    worker.recover()  # a dead predecessor's jobs are requeued before the slow warm-up
     started = time.perf_counter()
     worker.warm_up()
     log.info("TensorFlow warm in %.1f s", time.perf_counter() - started)
