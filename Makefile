@@ -91,9 +91,13 @@ $(HUB_MODULE)/tutor_module.json: $(VENV)/.installed skills/hub_module.py skills/
 
 # MiniLM vectors of every phrasing the understanding layer ranks against (content-addressed, so
 # a stale file is only slower: missing phrasings are embedded when Rasa loads).
+# MiniLM itself runs in ONNX Runtime from a graph written out of its weights (D25).
 UNDERSTANDING_INDEX := models/understanding.npz
+UNDERSTANDING_MODEL := models/minilm.onnx
 understanding-index: $(UNDERSTANDING_INDEX)
-$(UNDERSTANDING_INDEX): $(VENV)/.installed $(wildcard data/faq/*.yml data/faq/kb/*.yml data/understanding/*.yml bot/data/*.yml)
+$(UNDERSTANDING_MODEL): $(VENV)/.installed understanding/onnx_graph.py
+	$(APP_PY) -m understanding export
+$(UNDERSTANDING_INDEX): $(UNDERSTANDING_MODEL) $(wildcard data/faq/*.yml data/faq/kb/*.yml data/understanding/*.yml bot/data/*.yml)
 	$(APP_PY) -m understanding warm
 
 bot-model: venvs bot/data/faq.yml

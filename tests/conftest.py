@@ -106,7 +106,7 @@ def sqlite_sessions(settings):
 
 @pytest.fixture(scope="session")
 def router():
-    """The real understanding layer (MiniLM in NumPy over the whole index), built once from the
+    """The real understanding layer (MiniLM in ONNX Runtime over the whole index), built once from the
     vector cache `make setup` fills (under a lock: two xdist workers never embed it twice)."""
     from understanding.build import build, cache_file
 

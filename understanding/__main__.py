@@ -1,5 +1,5 @@
-"""`python -m understanding warm | eval [-v]`: fill the vector cache (make setup) or score the
-router on the frozen development set (make faq-eval)."""
+"""`python -m understanding export | warm | eval [-v]`: write MiniLM's ONNX graph, fill the
+vector cache (both in make setup) or score the router on the frozen development set (make faq-eval)."""
 
 import sys
 import time
@@ -7,14 +7,22 @@ import time
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "eval"
-    from understanding.build import build, cache_file
+    from understanding.build import build, cache_file, model_file
+
+    if command == "export":
+        from understanding.onnx_graph import export
+
+        path = export(model_file())
+        print(f"MiniLM graph: {path} ({path.stat().st_size / 1e6:.0f} MB)")
+        return 0
 
     started = time.monotonic()
     router = build(cache_file=cache_file())
     if command == "warm":
         router.encoder.save(prune=True)  # phrasings that left the index go
         print(f"understanding index: {len(router.owner)} phrasings, {len(router.candidates)} "
-              f"candidates, {time.monotonic() - started:.1f} s ({cache_file()})")
+              f"candidates, {time.monotonic() - started:.1f} s ({cache_file()}, MiniLM in "
+              f"{router.encoder.encoder.runtime})")
         return 0
     if command == "eval":
         from understanding.gate import report
