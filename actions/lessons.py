@@ -47,7 +47,8 @@ NORMAL_ACTIONS = {
     "train_neuron": "action_train_neuron", **dict.fromkeys(CATALOGUE, "action_train_skill"),
     "tokenize_text": "action_tokenize", "classify_sentiment": "action_classify_sentiment",
     "cancel_job": "action_cancel_job", "show_models": "action_show_models",
-    "export_model": "action_export_model", "faq": "action_answer_question",
+    "export_model": "action_export_model", "rerun_last": "action_train_skill",
+    "ask_my_run": "action_my_run", "faq": "action_answer_question",
     "out_of_scope": "action_answer_question", "nlu_fallback": "action_answer_question",
 }
 
@@ -66,7 +67,7 @@ BUTTON_INTENTS: dict[ButtonAction, tuple[str, str | None]] = {
 # Intents NLU may give a typed answer ("y = 2x - 1" reads like train_neuron). A message that
 # curriculum says may be a command (Tutoring.may_be_command) is one when NLU is this sure of one.
 COMMANDS = {"train_neuron", *CATALOGUE, "tokenize_text", "classify_sentiment", "cancel_job", "show_models",
-            "export_model", "help", "goodbye"}
+            "export_model", "rerun_last", "help", "goodbye"}
 SURE = 0.9
 
 

@@ -12,11 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
-from actions.catalogue import CATALOGUE, ChatSkill
+from actions.catalogue import CATALOGUE, EPOCHS, SEED, ChatSkill
 from actions.neuron_request import RequestParseError
 from actions.queueing import learner_of, queue
 from actions.refusals import bound, explain
+from actions.skill_options import SkillOptions
 from db import repository as repo
+from skills import registry
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class ActionTrainSkill(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "rerun_last":
+            return self._rerun(dispatcher, tracker)
         entry: ChatSkill | None = CATALOGUE.get(intent)
         if entry is None:
             dispatcher.utter_message(text="I'm not sure which model you want me to train. Say "
@@ -66,13 +70,57 @@ class ActionTrainSkill(Action):
         queue(dispatcher, tracker, entry.skill, params.model_dump(mode="json"), promise)
         return []
 
+    @staticmethod
+    def _rerun(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """"Rerun it with dropout 0.3": the learner's last training, with what this message changes."""
+        from actions.my_run import NO_RUN, recent_runs
 
-def fill_named(raw: dict, named: dict, params_class) -> str:
-    """Values for options the learner named without a number, and the sentence that says so."""
+        try:
+            jobs = recent_runs(tracker, limit=1)
+        except SQLAlchemyError:
+            log.exception("could not read the learner's last run")
+            jobs = []
+        if not jobs:
+            dispatcher.utter_message(text=NO_RUN.replace("ask me again", "say \"rerun it\" again"))
+            return []
+        last = jobs[0]
+        spec = registry.get(last.skill)
+        entry = next((e for e in CATALOGUE.values() if e.skill == last.skill), None)
+        options = entry.options if entry else SkillOptions([EPOCHS, SEED])  # hello_neuron: epochs, seed
+        base = {k: v for k, v in (last.params or {}).items() if k != "previous" and k in spec.params.model_fields}
+        text = tracker.latest_message.get("text") or ""
+        named: dict = {}
+        try:
+            changes = options.parse(text, named)
+            defaults = fill_named(changes, named, spec.params, base)
+            raw = {**base, **changes}
+            if "previous" in spec.params.model_fields:
+                raw["previous"] = dict((last.result or {}).get("metrics") or {})
+            params = spec.params.model_validate(raw)
+        except RequestParseError as exc:
+            dispatcher.utter_message(text=f"{exc} Nothing was started.")
+            return []
+        except ValidationError as exc:
+            dispatcher.utter_message(text=explain(exc, raw, spec.params))
+            return []
+        said = ", ".join(f"{k.replace('_', ' ')} {base.get(k)!s} -> {v!s}" for k, v in changes.items()
+                         if base.get(k) != v) or "the same settings"
+        promise = (f"I'm rerunning your {spec.title} (run {last.id}) with {said}. I'll send progress, "
+                   "then the results beside the previous run's.")
+        if defaults:
+            promise += " " + defaults
+        queue(dispatcher, tracker, last.skill, params.model_dump(mode="json"), promise)
+        return []
+
+
+def fill_named(raw: dict, named: dict, params_class, base: dict | None = None) -> str:
+    """Values for options the learner named without a number, and the sentence that says so.
+    `base`: the run being redone, whose values "more epochs" doubles (else the defaults)."""
     said = []
     for name, (_word, value, factor) in named.items():
         info = params_class.model_fields[name]
-        value = info.default if value is None else value
+        if value is None:
+            value = (base or {}).get(name, info.default) if factor != 1.0 else info.default
         if factor != 1.0 and isinstance(value, (int, float)):
             value = value * factor
             high, low = bound(params_class, name, Le), bound(params_class, name, Ge)

@@ -87,3 +87,54 @@ def test_train_skill_gives_a_vision_rerun_the_learners_previous_metrics_to_compa
     assert second.params["model"] == "dense" and second.params["dropout"] == 0.3
     assert second.params["previous"] == {"val_accuracy": 0.95, "overfit_gap": 0.06}
     assert other.params["previous"] is None  # another learner's run is not theirs to compare
+
+
+def _succeed(sessions, job, metrics):
+    with sessions() as s:
+        job = s.get(Job, job.id)
+        assert repo.claim_next_job(s, "worker") is job
+        repo.set_status(s, job, JobStatus.succeeded, result={"metrics": metrics})
+        s.commit()
+
+
+def test_rerun_it_redoes_the_learners_last_training_with_only_what_the_message_changes(action_db, dispatcher):
+    _run(dispatcher, "train a dense network for 7 epochs", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.91})
+    _run(dispatcher, "rerun it with dropout 0.3 and some augmentation", "rerun_last")
+    with action_db() as s:
+        _, second = jobs_in_order(s)
+    assert second.skill == "vision"
+    assert (second.params["model"], second.params["epochs"]) == ("dense", 7)  # kept from the last run
+    assert (second.params["dropout"], second.params["augmentation"]) == (0.3, True)  # changed
+    assert second.params["previous"] == {"val_accuracy": 0.91}
+    assert f"run {first.id}" in texts(dispatcher) and "dropout 0.0 -> 0.3" in texts(dispatcher)
+
+
+def test_rerun_with_more_epochs_doubles_the_last_runs_epochs_not_the_default(action_db, dispatcher):
+    _run(dispatcher, "train a cnn for 4 epochs", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _run(dispatcher, "same again with more epochs", "rerun_last")
+    with action_db() as s:
+        assert jobs_in_order(s)[1].params["epochs"] == 8
+
+
+def test_rerun_without_a_previous_training_starts_nothing_and_says_what_to_do(action_db, dispatcher):
+    _run(dispatcher, "rerun it with dropout 0.3", "rerun_last")
+    with action_db() as s:
+        assert jobs_in_order(s) == []
+    assert "haven't trained anything yet" in texts(dispatcher)
+
+
+def test_rerun_refuses_an_out_of_range_change_and_keeps_the_old_run(action_db, dispatcher):
+    _run(dispatcher, "train a cnn", "train_vision")
+    with action_db() as s:
+        first = only_job(s)
+    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _run(dispatcher, "rerun it with dropout 0.9", "rerun_last")
+    with action_db() as s:
+        assert len(jobs_in_order(s)) == 1
+    assert "0.5" in texts(dispatcher)  # the bound the refusal names

@@ -27,6 +27,19 @@ def test_router_runs_casual_requests_and_typos(router, text, intent):
     assert router.understand(text).intent == intent
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("could you run that once more with augmentation", "rerun_last"),
+    ("once more please but 15 epochs", "rerun_last"),
+    ("is my network overfitting now?", "ask_my_run"),
+    ("and what about augmentation then?", "ask_my_run"),
+    ("why did my accuracy come out like that", "ask_my_run"),
+    ("what is overfitting", FAQ),  # about the concept, not their run
+    ("how does dropout work", FAQ),
+])
+def test_router_sends_follow_ups_about_the_last_training_to_the_rerun_and_my_run_intents(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
 @pytest.mark.parametrize("text", [
     "my fashion model friend wants tips for her first runway show",
     "neuroscience homework: what does the myelin sheath of a neuron do",

@@ -1,0 +1,167 @@
+"""Answers about the learner's own runs, read from their numbers: "is my model overfitting?",
+"which run was better?", "why is the weight 1.998 and not exactly 2?", "why did that happen?",
+"and with dropout?".
+
+Pure functions over a run's skill, params and metrics (what the jobs table keeps), so chat and
+lessons can ask the same questions. Each returns None when the run's numbers cannot answer,
+and the caller falls back to the generic knowledge-base answer.
+"""
+
+import re
+from dataclasses import dataclass
+
+from skills import registry
+
+# What the learner asks about their run, by the words that ask it (bounded, linear patterns).
+KINDS = (
+    ("compare", re.compile(r"\b(?:which|what) (?:run|one|model|training)\b.{0,40}\b(?:better|best|worse)|"
+                           r"\bbetter than (?:before|last time|the (?:last|previous|first))|"
+                           r"\bcompare (?:my |the )?(?:runs|trainings|models|last two)|"
+                           r"\b(?:improve|improved|get better|got better|worse)\b.{0,30}"
+                           r"\b(?:last|previous|before)", re.I)),
+    ("overfitting", re.compile(r"\bover-?fit\w*|\bunder-?fit\w*|\bmemori[sz]\w*|\bgeneral[iy][sz]\w*|"
+                               r"\bgap between (?:train\w*|validation)", re.I)),
+    ("weight", re.compile(r"\b(?:weight|bias|slope|w|b)\b.{0,60}\b(?:not|exactly|instead)|"
+                          r"\b1\.99\d*|\b-0\.99\d*|\bnot (?:exactly )?(?:2|two|19|-1)\b", re.I)),
+    ("option", re.compile(r"^\W*(?:and|what|but|so|ok)?\W*(?:about |if |with |without )+"
+                          r"(?:i (?:use|add|turn on) |we (?:use|add) )?(?:some |more |less |a )?"
+                          r"(dropout|augment\w*|more epochs|fewer epochs|a cnn|cnn|dense)\b", re.I)),
+    ("why", re.compile(r"\bwhy (?:did|does|is|was) (?:that|this|it)\b|\bwhat happened\b|"
+                       r"\bhow did (?:it|my \w+|that|the training) (?:go|do)\b|"
+                       r"\bexplain (?:that|my|the) (?:result|run)", re.I)),
+)
+LOWER_IS_BETTER = re.compile(r"loss|mae|error|perplexity|seconds")
+
+
+@dataclass(frozen=True)
+class Run:
+    job_id: int | str  # what chat calls the run (its public number)
+    skill: str
+    params: dict
+    metrics: dict
+
+
+def question_kind(text: str) -> str | None:
+    """Which question about their run the learner asks, or None."""
+    for kind, pattern in KINDS:
+        if pattern.search(text[:300]):
+            return kind
+    return None
+
+
+def named_option(text: str) -> str | None:
+    """The option an "and with dropout?" question names ("dropout", "augmentation", ...)."""
+    match = dict(KINDS)["option"].search(text[:300])
+    return match[1] if match else None
+
+
+def _title(run: Run) -> str:
+    try:
+        return registry.get(run.skill).title
+    except KeyError:
+        return run.skill
+
+
+def overfitting(run: Run) -> str | None:
+    m = run.metrics
+    name = f"your {_title(run)} (run {run.job_id})"
+    if {"train_accuracy", "val_accuracy"} <= m.keys():
+        gap = m["train_accuracy"] - m["val_accuracy"]
+        rise = m.get("val_loss_rise", 0.0)
+        facts = (f"{name} reached {m['train_accuracy']:.3f} accuracy on its training data and "
+                 f"{m['val_accuracy']:.3f} on validation data, a gap of {gap:.3f}")
+        if gap > 0.05 or rise > 0.05:
+            rose = f", and validation loss rose {rise:.3f} above its best" if rise > 0.05 else ""
+            return (f"Yes, a little: {facts}{rose}. It learned the training examples better than it "
+                    "generalises. More dropout, augmentation, fewer epochs or more data narrow that gap.")
+        if m["val_accuracy"] < 0.7:
+            return (f"No, it is underfitting rather than overfitting: {facts}, but both are low. "
+                    "Train longer, or use a bigger model (a CNN for images).")
+        return f"No: {facts}, so it generalises about as well as it fits (a gap under 0.05 is healthy)."
+    if {"transfer_val_accuracy", "scratch_val_accuracy"} <= m.keys():
+        return (f"With only {run.params.get('shots', 'a few')} examples per digit, the model trained from "
+                f"scratch reached {m['scratch_val_accuracy']:.3f} validation accuracy and the transfer "
+                f"model {m['transfer_val_accuracy']:.3f}: the pretrained features are what stop the small "
+                "dataset from being memorised.")
+    if {"mae", "naive_mae"} <= m.keys():
+        verdict = "beats" if m["mae"] < m["naive_mae"] else "does not beat"
+        return (f"A forecaster is judged on data it never saw: your best model's validation MAE is "
+                f"{m['mae']:.3f} and the naive forecast's {m['naive_mae']:.3f}, so it {verdict} the naive "
+                "baseline. If it fit the training window much better than that, it would be overfitting.")
+    if "final_loss" in m:
+        return (f"{name.capitalize()} has 2 parameters and learned from 6 points, so there is nothing to "
+                f"overfit: its final loss is {m['final_loss']:.2g}.")
+    return None
+
+
+def weight(run: Run) -> str | None:
+    m = run.metrics
+    if not {"weight", "bias"} <= m.keys():
+        return None
+    epochs = m.get("epochs") or run.params.get("epochs")
+    trained = f" after {epochs:g} epochs" if isinstance(epochs, (int, float)) else ""
+    x10 = f" (so it predicts {m['prediction_x10']:.3f} for x = 10, not 19)" if "prediction_x10" in m else ""
+    return (f"Your neuron (run {run.job_id}) learned weight {m['weight']:.4f} and bias {m['bias']:.4f}"
+            f"{trained}{x10}. Gradient descent moves the two numbers a little closer to 2 and -1 each "
+            f"epoch, but it stops after a fixed number of epochs, with a final loss of "
+            f"{m.get('final_loss', 0.0):.2g} left. It only ever saw 6 points, so it learns a very good "
+            "estimate, not the exact rule. More epochs get closer; exactly 2 never comes.")
+
+
+def compare(newer: Run, older: Run) -> str | None:
+    key = registry.get(newer.skill).key_metric if newer.skill in registry.names() else None
+    if key is None or key[0] not in newer.metrics or key[0] not in older.metrics:
+        return None
+    metric, said = key
+    a, b = newer.metrics[metric], older.metrics[metric]
+    lower = bool(LOWER_IS_BETTER.search(metric))
+    changed = [f"{k} {older.params.get(k)!r} -> {v!r}" for k, v in newer.params.items()
+               if k in older.params and older.params.get(k) != v and k != "previous"]
+    what = f" (you changed {', '.join(changed)})" if changed else ""
+    if abs(a - b) < 1e-9:
+        return f"Runs {older.job_id} and {newer.job_id} tie on {said}: {a:.4g}{what}."
+    best, worst = (newer, older) if (a < b) == lower else (older, newer)
+    return (f"Run {best.job_id} was better: {said} {best.metrics[metric]:.4g} against "
+            f"{worst.metrics[metric]:.4g} for run {worst.job_id}{what}"
+            f"{' (lower is better)' if lower else ''}.")
+
+
+def explain(run: Run, summary: str | None) -> str | None:
+    """"Why did that happen?": the run's own summary, plus what its numbers say."""
+    verdict = overfitting(run) if run.skill != "hello_neuron" else weight(run)
+    parts = [p for p in (summary, verdict) if p]
+    return " ".join(parts) if parts else None
+
+
+def option(run: Run, choice: str) -> tuple[str, str] | None:
+    """"And with dropout?": what that option would change in this run, and the rerun to offer."""
+    choice = choice.lower()
+    params = run.params
+    if choice.startswith("dropout") and "dropout" in params:
+        now = params.get("dropout") or 0.0
+        gap = run.metrics.get("overfit_gap")
+        seen = f" Your run had a train/validation gap of {gap:.3f}." if gap is not None else ""
+        rate = 0.3 if now < 0.3 else min(0.5, now + 0.1)
+        return (f"Your {_title(run)} (run {run.job_id}) used dropout {now:g}.{seen} With dropout "
+                f"{rate:g}, {rate:.0%} of the units are switched off at random in each training step, so no "
+                "unit can rely on another: training accuracy usually falls a little and the gap "
+                "narrows. Want to see it on your run?", f"rerun it with dropout {rate:g}")
+    if choice.startswith("augment") and "augmentation" in params:
+        if params.get("augmentation"):
+            return f"Run {run.job_id} already used augmentation.", "rerun it without augmentation"
+        return (f"Run {run.job_id} trained on the images as they are. Augmentation shows each image "
+                "slightly rotated, shifted or zoomed every epoch, so the model sees more variety than "
+                "the dataset has; it fights overfitting and often costs a little accuracy on a small "
+                "clean dataset like the 8x8 digits. Want to see it on your run?",
+                "rerun it with augmentation")
+    if "epochs" in choice and "epochs" in params:
+        more = "more" in choice
+        epochs = params["epochs"] * 2 if more else max(1, params["epochs"] // 2)
+        effect = ("More epochs fit the training data better, until validation loss starts to rise."
+                  if more else "Fewer epochs can stop before the model overfits, or before it has learned enough.")
+        return f"Run {run.job_id} trained for {params['epochs']} epochs. {effect}", f"rerun it with {epochs} epochs"
+    if choice in ("cnn", "a cnn", "dense") and "model" in params:
+        return (f"Run {run.job_id} used a {params['model']} network. A CNN learns small image filters "
+                "shared across positions and usually beats a dense network on images.",
+                f"rerun it with a {'cnn' if 'cnn' in choice else 'dense network'}")
+    return None
