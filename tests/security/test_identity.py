@@ -122,6 +122,7 @@ def test_a_typed_internal_intent_gets_the_normal_answer_not_a_job_result(stack, 
     finally:
         person.close()
     texts = [r.text for r in person.history]
+    print(f"typed internal intent answered: {first.text!r}")  # for the closing table
     assert first.text and not any("PROBE RESULT" in t or f"Job #{job_id} is done" in t for t in texts), texts
     assert greeting.text
 
