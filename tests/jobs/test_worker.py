@@ -8,7 +8,8 @@ import pytest
 from db import repository as repo
 from db.models import JobStatus
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
-from jobs.worker import UNEXPECTED_FAILURE, Worker
+from jobs.policy import LOST_TWICE
+from jobs.worker import DISK_FULL, UNEXPECTED_FAILURE, Worker
 from skills import registry
 from tests.jobs import crashing_skill, limit_skills
 from tests.jobs.fake_rasa import FakeRasa
@@ -263,3 +264,36 @@ def test_worker_hands_a_skill_its_declared_settings_folders_without_storing_them
     job = _job(worker, job_id)
     assert "ZeroDivisionError: hub module at /srv/hub-module" in job.error_detail
     assert job.params == {}
+
+
+def test_worker_refuses_new_work_with_a_message_when_the_disk_is_nearly_full(make_worker, rasa, monkeypatch):
+    monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
+    worker = make_worker(disk_min_free_mb=10**12)  # more than any disk has free: "nearly full"
+    job_id = _queue(worker, skill="crasher")
+    assert worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.failed and job.error == DISK_FULL and "disk is nearly full" in job.error
+    assert rasa.intents() == [RESULT_INTENT]  # told at once; the skill never started
+    roomy = make_worker(disk_min_free_mb=0)
+    second = _queue(roomy, skill="crasher")
+    roomy.run_once()
+    assert _job(roomy, second).error == UNEXPECTED_FAILURE  # with room, the job runs
+
+
+def test_worker_retries_a_job_whose_training_process_died_then_fails_it(make_worker, rasa, monkeypatch):
+    monkeypatch.setitem(registry.specs(), "slow", limit_skills.SLOW)
+    worker = make_worker()
+    job_id = _queue(worker, skill="slow", params={"steps": 500, "step_seconds": 0.02})
+
+    def kill_child(other, job):
+        import psutil
+
+        psutil.Process(worker.sandbox.pid).kill()
+
+    for attempt in (1, 2):
+        _when(worker, job_id, lambda job, a=attempt: job.attempts == a and job.progress > 0.02, kill_child)
+        assert worker.run_once()
+    job = _job(worker, job_id)
+    assert job.status is JobStatus.failed and job.error == LOST_TWICE
+    assert "SIGKILL" in job.error_detail
+    assert rasa.intents().count(RESULT_INTENT) == 1 and rasa.intents()[-1] == RESULT_INTENT
