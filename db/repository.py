@@ -98,10 +98,10 @@ def _candidate(session: Session, pick: Pick, window: int = 500) -> int | None:
         select(Job.learner_id, func.count(Job.id))
         .where(Job.status == JobStatus.running, Job.learner_id.in_(learners))
         .group_by(Job.learner_id)).tuples().all())
-    last_started = dict(session.execute(
+    last_started = {learner_id: started for learner_id, started in session.execute(
         select(Job.learner_id, func.max(Job.started_at))
         .where(Job.learner_id.in_(learners), Job.started_at.is_not(None))
-        .group_by(Job.learner_id)).tuples().all())
+        .group_by(Job.learner_id)).tuples() if started is not None}
     return pick(queued, running, last_started)
 
 

@@ -28,7 +28,8 @@ def lose(session: Session, job: Job, max_attempts: int, detail: str) -> JobStatu
 def reclaim(session: Session, stale_after: timedelta, max_attempts: int) -> tuple[list[Job], list[Job]]:
     """Requeue or fail the jobs of dead workers: gone from this host (at once) or silent for
     `stale_after` (any host). Returns (requeued, failed)."""
-    requeued, failed = [], []
+    requeued: list[Job] = []
+    failed: list[Job] = []
     for job in repo.orphaned_jobs(session, stale_after, is_gone=liveness.is_gone):
         detail = f"worker {job.worker_id} died during attempt {job.attempts}"
         (requeued if lose(session, job, max_attempts, detail) is JobStatus.queued else failed).append(job)

@@ -68,7 +68,7 @@ def apply(session: Session, settings: Settings, now: datetime | None = None) -> 
         .join(Artifact, Artifact.job_id == Job.id)
         .where(Job.finished_at.is_not(None))
         .group_by(Job.id, Job.finished_at))
-    runs = [Run(job_id, finished, int(size or 0)) for job_id, finished, size in rows]
+    runs = [Run(job_id, finished, int(size or 0)) for job_id, finished, size in rows if finished is not None]
     gone = expired(runs, still_needed(session), now, timedelta(days=settings.artifact_max_age_days),
                    settings.artifact_max_total_mb * MB)
     for job in session.scalars(select(Job).where(Job.id.in_(gone))):
