@@ -17,7 +17,14 @@ def main(argv: list[str]) -> int:
         return 0
 
     started = time.monotonic()
-    router = build(cache_file=cache_file())
+    if command == "warm":  # thousands of phrasings at once: every core helps
+        import os
+
+        from understanding.build import default_encoder
+
+        router = build(default_encoder(threads=os.cpu_count() or 1), cache_file=cache_file())
+    else:
+        router = build(cache_file=cache_file())
     if command == "warm":
         router.encoder.save(prune=True)  # phrasings that left the index go
         print(f"understanding index: {len(router.owner)} phrasings, {len(router.candidates)} "

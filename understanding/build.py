@@ -24,7 +24,7 @@ def model_file() -> Path:
     return Path(os.environ.get("TUTOR_UNDERSTANDING_MODEL") or ROOT / "models" / "minilm.onnx")
 
 
-def default_encoder():
+def default_encoder(threads: int = 1):
     """MiniLM in ONNX Runtime when setup wrote its graph, else in NumPy (about 8x slower)."""
     from understanding.minilm import MiniLM
 
@@ -34,7 +34,7 @@ def default_encoder():
 
         logging.getLogger(__name__).warning("%s is missing (make setup writes it): MiniLM runs in NumPy", path)
         return MiniLM()
-    return MiniLM(onnx_file=path)
+    return MiniLM(onnx_file=path, threads=threads)
 
 
 def nlu_examples(bot_data: Path = ROOT / "bot" / "data") -> dict[str, list[str]]:

