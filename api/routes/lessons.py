@@ -1,6 +1,9 @@
 """Staff API for lesson files: list, read, create, replace and delete, each write checked by the
 same validator as `make lessons-check` (errors come back with their line and column), so a
-broken lesson never reaches learners. Files live in TUTOR_LESSONS_DIR as <id>.yml."""
+broken lesson never reaches learners. Files live in TUTOR_LESSONS_DIR as <id>.yml.
+
+Reading the body is async; validating and writing run in the thread pool (as FastAPI runs a
+plain `def` route), so a long validation never stalls the API's event loop (issue 14)."""
 
 import os
 import tempfile
@@ -9,6 +12,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StaffDep
 
@@ -101,10 +105,13 @@ def read_lesson(lesson_id: str, settings: SettingsDep) -> LessonText:
 
 @router.post("", status_code=201, response_model=LessonSummary, openapi_extra=YAML_BODY)
 async def create_lesson(request: Request, settings: SettingsDep) -> LessonSummary:
-    text = await _body(request)
+    return await run_in_threadpool(_create, await _body(request), settings.lessons_dir)
+
+
+def _create(text: str, folder: Path) -> LessonSummary:
     with _writes:
-        lesson = _validated(text, "new lesson", settings.lessons_dir, replaces=None)
-        path = settings.lessons_dir / f"{lesson.id}.yml"
+        lesson = _validated(text, "new lesson", folder, replaces=None)
+        path = folder / f"{lesson.id}.yml"
         if path.exists():
             raise HTTPException(409, f"A file {path.name} already exists.")
         _write(path, text)
@@ -113,12 +120,15 @@ async def create_lesson(request: Request, settings: SettingsDep) -> LessonSummar
 
 @router.put("/{lesson_id}", response_model=LessonSummary, openapi_extra=YAML_BODY)
 async def replace_lesson(lesson_id: str, request: Request, settings: SettingsDep) -> LessonSummary:
-    text = await _body(request)
+    return await run_in_threadpool(_replace, lesson_id, await _body(request), settings.lessons_dir)
+
+
+def _replace(lesson_id: str, text: str, folder: Path) -> LessonSummary:
     with _writes:
-        found = _current(settings.lessons_dir).get(lesson_id)
+        found = _current(folder).get(lesson_id)
         if found is None:
             raise HTTPException(404, f"No lesson {lesson_id!r}; POST creates one.")
-        lesson = _validated(text, found[1].name, settings.lessons_dir, replaces=lesson_id)
+        lesson = _validated(text, found[1].name, folder, replaces=lesson_id)
         if lesson.id != lesson_id:
             raise HTTPException(422, f"The file says id {lesson.id!r} but the URL says {lesson_id!r}.")
         _write(found[1], text)
