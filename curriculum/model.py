@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from curriculum.patterns import check_pattern
+from curriculum.patterns import matches as pattern_matches
 from skills import registry
 
 END = "end"  # reserved `next`/branch target: the lesson is over
@@ -133,10 +135,7 @@ class ChoiceAsk(AskStep):
 
 def _check_accept(item: str) -> str:
     if item.startswith("re:"):
-        try:
-            re.compile(item[3:])
-        except re.error as error:
-            raise ValueError(f"'{item}' is not a valid regular expression ({error})") from None
+        check_pattern(item[3:])
     elif not normalize_answer(item):
         raise ValueError(f"the accepted answer '{item}' has no letters or digits")
     return item
@@ -158,7 +157,7 @@ class ShortAsk(AskStep):
         spaced = " ".join(plain_dashes(answer).split())
         for item in self.accept:
             if item.startswith("re:"):
-                if re.search(item[3:], spaced, re.IGNORECASE):
+                if pattern_matches(item[3:], spaced):
                     return True
             elif normalize_answer(item) == wanted:
                 return True
