@@ -1,15 +1,21 @@
 """create_app(settings): the FastAPI app. Engines and folders are made here, not at import."""
 
+import logging
+
 from fastapi import FastAPI
 
 from api.routes import artifacts, chat, health, lesson_images, lessons, progress, staff
 from curriculum.library import LessonLibrary
 from db.engine import make_engine, make_session_factory
+from tutor import log_redaction
 from tutor.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # uvicorn has set up its access log by the time it calls this factory: its lines name the
+    # download and chart links, whose ids are all those links ask for.
+    log_redaction.install(logging.getLogger("uvicorn.access"))
     app = FastAPI(title="Tutor API", version="0.1.0")
     app.state.settings = settings
     app.state.sessions = make_session_factory(make_engine(settings.db_url))

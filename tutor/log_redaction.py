@@ -3,7 +3,9 @@
 httpx logs every request URL at INFO, and the worker's pushes to Rasa carry the Rasa token as
 `?token=` (Rasa 3.6 reads it only from the query string, docs/decisions.md, D17) and the
 learner's conversation id (their socket.io session id) in the path. The id becomes a short
-digest, so lines about one conversation can still be matched up.
+digest, so lines about one conversation can still be matched up. The API's access log gets the
+same treatment for the ids in download and progress-chart links: an unguessable id is all those
+links ask for, so a log line must not hand it on.
 """
 
 import hashlib
@@ -12,6 +14,7 @@ import re
 
 TOKEN = re.compile(r"(?i)(token=)[^&\s\"'<>]+")
 CONVERSATION = re.compile(r"(/conversations/)([^/?#\s\"'<>]+)")
+CAPABILITY = re.compile(r"(/(?:artifacts|progress)/)([^/?#\s\"'<>]+)")
 
 
 def _digest(match: re.Match) -> str:
@@ -19,7 +22,7 @@ def _digest(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    return CONVERSATION.sub(_digest, TOKEN.sub(r"\1[redacted]", text))
+    return CAPABILITY.sub(_digest, CONVERSATION.sub(_digest, TOKEN.sub(r"\1[redacted]", text)))
 
 
 class RedactingFormatter(logging.Formatter):

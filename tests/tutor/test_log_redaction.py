@@ -83,3 +83,12 @@ def test_install_wraps_each_handler_once():
         assert not isinstance(handler.formatter.inner, log_redaction.RedactingFormatter)
     finally:
         logger.removeHandler(handler)
+
+
+def test_redact_shortens_the_ids_of_download_and_chart_links():
+    job, learner = "0f" * 16, "a1" * 16
+    line = (f'127.0.0.1:5 - "GET /artifacts/{job}/tfjs/model.json HTTP/1.1" 200 OK '
+            f'"GET /progress/{learner}/chart.png HTTP/1.1" 200 OK')
+    redacted = log_redaction.redact(line)
+    assert job not in redacted and learner not in redacted
+    assert "/tfjs/model.json" in redacted and "/chart.png" in redacted
