@@ -44,7 +44,8 @@ def test_and_with_dropout_explains_it_on_the_run_and_offers_the_rerun_as_a_butto
     _finished(action_db, "vision", CNN, {"train_accuracy": 0.99, "val_accuracy": 0.93, "overfit_gap": 0.06})
     _ask(dispatcher, "and with dropout?")
     assert "0.060" in texts(dispatcher)
-    assert dispatcher.messages[0]["buttons"] == [{"title": "Rerun it with dropout 0.3", "payload": "rerun it with dropout 0.3"}]
+    rerun = "rerun it with dropout 0.3"
+    assert dispatcher.messages[0]["buttons"] == [{"title": rerun.capitalize(), "payload": rerun}]
 
 
 def test_a_learner_with_no_run_is_told_so_and_gets_the_generic_answer(action_db, dispatcher):

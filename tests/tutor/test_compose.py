@@ -51,7 +51,8 @@ def test_compose_rasa_command_matches_make_run(compose, compose_settings):
     rasa_image = (ROOT / "Dockerfile.rasa").read_text()
     assert "FROM rasa/rasa:3.6.21" in rasa_image and "tokenizers==0.20.3" in rasa_image
     assert "tokenizers==0.20.3" in (ROOT / "requirements" / "rasa.lock.txt").read_text()
-    assert "onnxruntime==1.32.0" in rasa_image and "onnxruntime==1.32.0" in (ROOT / "requirements" / "rasa.lock.txt").read_text()
+    rasa_lock = (ROOT / "requirements" / "rasa.lock.txt").read_text()
+    assert "onnxruntime==1.32.0" in rasa_image and "onnxruntime==1.32.0" in rasa_lock
     for folder in ("understanding", "faq", "data"):  # what the NLU component reads
         assert f"./{folder}:/app/{folder}:ro" in compose["rasa"]["volumes"]
     # Both start Rasa through tutor/rasa_launch.py (then bot/launch.py), which reads the token
