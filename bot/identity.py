@@ -3,7 +3,7 @@
 Rasa keys a conversation (its tracker, its lock, where pushed results go) by the sender id alone,
 so two channels that could produce the same id would share one learner. The ids are kept apart by
 construction:
-- REST (scripts and tests, bot/rest_channel.py): "rest:" + the sender the script chose;
+- REST (scripts and tests, bot/rest_channel.py): "rest-" + the sender the script chose;
 - the web widget (socket.io): 32 lowercase hex digits, as the widget and Rasa make them
   (bot/input_guard.py refuses any other session id on that channel);
 - Slack (bot/slack_connector.py, signed requests only): Slack's user id, "U…"/"W…" in capitals,
@@ -14,7 +14,7 @@ Slack one. Standard library only: Rasa's venv and the app's both import it.
 
 import re
 
-REST_PREFIX = "rest:"
+REST_PREFIX = "rest-"
 WEB_ID = re.compile(r"[0-9a-f]{32}")
 SLACK_ID = re.compile(r"[A-Z][A-Z0-9]+(?:_[A-Z0-9]+(?:_[0-9.]+)?)?")
 # The names Rasa gives the channels (InputChannel.name()); learners are stored under them.

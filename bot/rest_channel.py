@@ -5,7 +5,7 @@ stays /webhooks/rest/webhook. Over Rasa's RestInput, which believes the request 
 - off (404) unless Rasa's API token is set, and then only with `Authorization: Bearer <token>`:
   whoever holds that token can already write any conversation through Rasa's HTTP API, so the
   channel gives them nothing new, and nobody else anything;
-- the sender lands in the REST namespace ("rest:<sender>", bot/identity.py), so a script can
+- the sender lands in the REST namespace ("rest-<sender>", bot/identity.py), so a script can
   never be a web or Slack learner, whatever id it sends;
 - `input_channel` and `metadata` in the body are ignored: the channel is always "rest" and no
   claim in a body can redirect pushed results (the Slack connector reads its thread from metadata).

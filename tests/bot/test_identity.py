@@ -19,7 +19,7 @@ def test_a_rest_sender_is_in_the_rest_namespace_whatever_id_it_claims():
     ("U0123ABCD", SLACK),
     ("W0123ABCD_C0456EFGH", SLACK),  # conversation_granularity: channel
     ("U0123ABCD_C0456EFGH_1700000000.000100", SLACK),  # ... thread
-    ("rest:anything", REST),
+    ("rest-anything", REST),
 ])
 def test_channel_of_reads_the_namespace(conversation_id, channel):
     assert channel_of(conversation_id, claimed="slack" if channel != SLACK else "rest") == channel
@@ -32,7 +32,7 @@ def test_an_id_in_no_namespace_keeps_the_channel_its_message_named():
 
 @pytest.mark.parametrize("channel, conversation_id", [
     (WEB, "U0123ABCD"),  # a web client claiming a Slack learner's conversation
-    (WEB, "rest:me"),
+    (WEB, "rest-me"),
     (WEB, uuid.uuid4().hex.upper()),
     (SLACK, uuid.uuid4().hex),
     (REST, "U0123ABCD"),

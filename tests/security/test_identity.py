@@ -3,7 +3,7 @@ stack: Rasa with bot/rest_channel.py and bot/input_guard.py, the action server, 
 
 - REST believed its body: `"input_channel": "slack"` and a Slack user id made a `slack` learner
   with that id (it could list, cancel and export their jobs), and `metadata.out_channel` could
-  redirect their pushed results. Now REST needs Rasa's API token, its senders are "rest:<id>"
+  redirect their pushed results. Now REST needs Rasa's API token, its senders are "rest-<id>"
   and the body's input_channel and metadata are ignored.
 - A socket.io client chose its own session id, so it could take a Slack learner's conversation.
 - `/EXTERNAL_job_result{"job_id": N}` typed by a learner rendered job N's result.
@@ -83,9 +83,9 @@ def test_rest_claiming_to_be_a_slack_learner_stays_a_rest_learner_and_cannot_red
     answer = rest(stack, {"sender": user, "message": "show my models", "input_channel": "slack",
                           "metadata": {"out_channel": "CATTACKER", "thread_id": "1700000000.000100"}})
     assert answer.status_code == 200 and answer.json(), answer.text
-    assert learners_named(db, user, f"rest:{user}") == [("rest", f"rest:{user}")]
+    assert learners_named(db, user, f"rest-{user}") == [("rest", f"rest-{user}")]
     assert user_events(stack, user) == []  # the Slack learner's conversation is untouched
-    [event] = user_events(stack, f"rest:{user}")
+    [event] = user_events(stack, f"rest-{user}")
     assert event["input_channel"] == "rest"
     assert "out_channel" not in (event.get("metadata") or {})  # nothing to redirect a push with
 
@@ -146,7 +146,7 @@ def test_an_overlong_rest_message_gets_a_clear_reply_and_is_not_parsed(stack):
     answer = rest(stack, {"sender": sender, "message": "1" * 2001})
     assert answer.status_code == 200
     assert [TOO_LONG in m.get("text", "") for m in answer.json()] == [True]
-    assert user_events(stack, f"rest:{sender}") == []
+    assert user_events(stack, f"rest-{sender}") == []
 
 
 def test_rasa_refuses_a_body_over_1_mb_before_any_channel_reads_it(stack):
