@@ -23,6 +23,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -104,6 +105,10 @@ class Job(Base):
 # queue, "newest first" lists and the fair-use rules keep ordering by id (docs/decisions.md).
 # Every action that takes a job number also checks it is the learner's own.
 MAX_JOB_NUMBER_STEP = 999
+# On PostgreSQL two transactions could read the same highest number and pick the same next one:
+# this transaction-scoped lock makes job creation wait its turn until the creator commits
+# (milliseconds in an action). SQLite already lets one writer at a time through.
+JOB_NUMBER_LOCK = 0x7475746F  # any fixed key; "tuto"
 
 
 @event.listens_for(Session, "before_flush")
@@ -112,6 +117,8 @@ def _number_new_jobs(session: Session, _context: object, _instances: object) -> 
     if not new:
         return
     with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JOB_NUMBER_LOCK})
         number = session.scalar(select(func.max(Job.id))) or 0
     for job in new:
         number += 1 + secrets.randbelow(MAX_JOB_NUMBER_STEP)

@@ -32,3 +32,46 @@ def test_jobs_added_in_one_flush_get_distinct_growing_numbers(sessions):
     assert len(set(ids)) == 5
     later = _queue(sessions, 1)[0]
     assert later > max(ids)
+
+
+def test_two_jobs_queued_at_once_on_postgresql_get_distinct_numbers(postgres_url, monkeypatch):
+    """Both transactions read the same highest number before either commits; with the same random
+    step they would pick the same one, and the second learner's training would fail to queue."""
+    import threading
+    import time
+
+    from db import models
+    from db.engine import make_engine, make_session_factory
+    from db.migrate import upgrade
+
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    sessions = make_session_factory(engine)
+    monkeypatch.setattr(models.secrets, "randbelow", lambda n: 0)  # every step is 1: a sure clash
+    first, second = sessions(), sessions()
+    try:
+        ann = repo.get_or_create_learner(first, "socketio", "c" * 32)
+        bob = repo.get_or_create_learner(second, "socketio", "d" * 32)
+        first.commit()
+        second.commit()
+        held = repo.create_job(first, ann, "c" * 32, "vision", {})  # flushed, not committed yet
+        got: dict = {}
+
+        def queue_bobs() -> None:
+            try:
+                got["id"] = repo.create_job(second, bob, "d" * 32, "vision", {}).id
+                second.commit()
+            except Exception as exc:  # what the learner would have been told about
+                got["error"] = exc
+
+        thread = threading.Thread(target=queue_bobs)
+        thread.start()
+        time.sleep(0.5)  # bob's flush is under way while ann's transaction is open
+        first.commit()
+        thread.join(timeout=30)
+        assert "error" not in got, got
+        assert got["id"] == held.id + 1
+    finally:
+        first.close()
+        second.close()
+        engine.dispose()
