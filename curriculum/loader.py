@@ -105,7 +105,10 @@ def did_you_mean(name: str, known, style: str = "(") -> str:
 
 def read_yaml(text: str, filename: str) -> tuple[Any, Source | None, list[Error]]:
     """(data, source, errors): the YAML document as Python values and as nodes."""
-    loader = LessonLoader(text)
+    try:
+        loader = LessonLoader(text)  # the reader checks the characters here already
+    except yaml.reader.ReaderError as error:
+        return None, None, [_bad_character(text, filename, error)]
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -128,6 +131,15 @@ def read_yaml(text: str, filename: str) -> tuple[Any, Source | None, list[Error]
         loader.dispose()
     source = Source(filename, node)
     return data, source, _duplicate_keys(node, filename)
+
+
+def _bad_character(text: str, filename: str, error: yaml.reader.ReaderError) -> Error:
+    """A control character YAML refuses (found by fuzzing: it raised instead of an error)."""
+    before = text[:error.position]
+    line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+    return Error(filename, line, column, f"this file contains the control character "
+                                         f"#x{error.character:04x}, which YAML does not allow: "
+                                         "delete it (it often comes from copy and paste)")
 
 
 def _duplicate_keys(node: yaml.Node | None, filename: str) -> list[Error]:
