@@ -8,7 +8,8 @@ The result is raw values; skills.hello_neuron.Params checks the bounds.
 The patterns run on RE2 (google-re2), whose matching time is linear in the message for any
 pattern: Python's backtracking `re` took 0.4 s on 2,000 digits and grew with the square of the
 length (issue 14). RE2 has no look-around, so a boundary is matched as a character (or ^/$).
-Text longer than MAX_CHARS is refused here too, because `/intent{...}` payloads skip NLU.
+Text longer than MAX_CHARS is refused here too, because `/intent{...}` payloads skip NLU
+(docs/decisions.md, D29).
 """
 
 import re2

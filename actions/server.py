@@ -6,7 +6,7 @@ no CORS grant, and the log never shows tokens or conversation ids (tutor/log_red
 
 rasa_sdk calls a synchronous `run` inline on its event loop, so one slow turn (a database
 wait, a long lesson validation) held up every other learner's action call. Our actions are
-plain sync code, so the executor runs them in a thread pool instead (issue 14).
+plain sync code, so the executor runs them in a thread pool instead (docs/decisions.md, D29).
 """
 
 import asyncio

@@ -39,7 +39,8 @@ class LessonLoader(yaml.SafeLoader):
     Aliases are refused: a lesson never needs one, and nine lines of aliases to aliases (a
     "billion laughs" bomb, 358 bytes) expanded to 9^7 values and took 0.5 s, ten times more per
     extra line, in the validator and in every walk over the data (issue 14). Without aliases
-    the document's node tree is as big as its text, so loading and checking are linear."""
+    the document's node tree is as big as its text, so loading and checking are linear
+    (docs/decisions.md, D29)."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):

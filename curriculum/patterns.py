@@ -5,7 +5,8 @@ limit, so a pattern with nested repeats such as `(a+)+$` backtracks exponentiall
 and a full stop kept the service busy for minutes. `regex` (a maintained superset of `re`) takes
 `timeout=`. A pattern must compile and finish on probe replies built to make backtracking blow
 up (runs of the pattern's own characters at the chat cap) before a lesson is accepted; when
-grading, a search that still runs past the limit counts as no match and is logged for staff.
+grading, a search that still runs past the limit counts as no match and is logged for staff
+(docs/decisions.md, D29).
 """
 
 import functools
