@@ -109,6 +109,7 @@ bench: setup
 	$(APP_PY) bench/faq_latency.py
 	$(APP_PY) bench/skills_speed.py
 	$(APP_PY) bench/lesson_latency.py
+	$(APP_PY) bench/parsers.py
 
 ama-replay: setup
 	$(APP_PY) -m faq.replay

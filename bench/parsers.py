@@ -13,7 +13,9 @@ the patterns themselves. Linear parsers show a hostile/baseline ratio near 1 and
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
 SENTENCE = "train a cnn for 20 epochs with dropout 0.3 and learning rate 0.05 on (1, 3) please. "
 
@@ -85,6 +87,7 @@ def main() -> None:
     parser.add_argument("--length", type=int, default=2000)
     parser.add_argument("--long", type=int, default=16000)
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bot/ is not an installed package
     uncapped()
     worst = (0.0, "")
     print(f"{'parser':28} {'message':16} {'median ms':>9} {'baseline':>9} {'x base':>7} "
