@@ -94,6 +94,26 @@ def rss_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its children have used: how much work a phase cost,
+    which contention from other processes on the machine hardly changes, unlike latency."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return sum(sum(p.cpu_times()[:2]) for p in (root, *root.children(recursive=True)))
+    except psutil.Error:
+        return 0.0
+
+
+def cpu_per_turn(stack, run) -> tuple[list[float], dict[str, float]]:
+    """Run a phase; return its latencies and each service's CPU milliseconds per turn."""
+    before = {name: cpu_seconds(proc.pid) for name, proc in stack.procs.items()}
+    times = run()
+    return times, {name: (cpu_seconds(proc.pid) - before[name]) * 1000 / max(1, len(times))
+                   for name, proc in stack.procs.items()}
+
+
 def show(name: str, times: list[float]) -> None:
     ms = [t * 1000 for t in times]
     print(f"  {name:<24} n={len(ms):4d}  p50 {statistics.median(ms):6.1f} ms  "
@@ -114,10 +134,11 @@ def main() -> None:
             url = stack.settings.rasa_url
             HEADERS["Authorization"] = f"Bearer {stack.settings.rasa_token}"
             phase(url, questions[:5], 1)  # warm-up
-            alone = phase(url, questions, 1)
+            alone, alone_cpu = cpu_per_turn(stack, lambda: phase(url, questions, 1))
             crowd = phase(url, questions, args.learners)
-            paced = phase(url, questions[:20], args.learners, pause=1.0)
-            greetings = phase(url, ["hi", "hello", "hey there", "good morning"] * 5, args.learners, pause=1.0)
+            paced, paced_cpu = cpu_per_turn(stack, lambda: phase(url, questions[:20], args.learners, pause=1.0))
+            greetings, greeting_cpu = cpu_per_turn(stack, lambda: phase(
+                url, ["hi", "hello", "hey there", "good morning"] * 5, args.learners, pause=1.0))
             memory = {name: rss_mb(proc.pid) for name, proc in stack.procs.items()}
             print(f"FAQ turn latency, REST channel, {len(questions)} questions per learner:")
             show(f"baseline: greeting turn, {args.learners} learners, 1 s pauses", greetings)
@@ -125,6 +146,10 @@ def main() -> None:
             show(f"{args.learners} learners back to back", crowd)
             show(f"{args.learners} learners, 1 s pauses", paced)
             print(f"ratio p50 FAQ/greeting (paced): {statistics.median(paced) / statistics.median(greetings):.2f}")
+            for name, cpu in (("greeting turn (baseline)", greeting_cpu), ("FAQ turn, 1 learner", alone_cpu),
+                              (f"FAQ turn, {args.learners} learners paced", paced_cpu)):
+                print(f"CPU per {name}: " + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items()
+                                                       if k in ("rasa", "actions")))
             print("resident memory after the FAQ phases: "
                   + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
                   + f"; total {sum(memory.values()) / 1024:.2f} GB", flush=True)

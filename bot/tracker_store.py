@@ -5,10 +5,11 @@ store. Every turn re-read the conversation's whole session from SQL (14% in the 
 and counted the stored rows again before writing the new ones. Here the rows are still written
 to SQL on every save, exactly as SQLTrackerStore writes them, and read from SQL on a miss; a hit
 skips the query and the count. The cache holds the same JSON the rows hold, so a tracker is
-rebuilt from the same data either way and no object is shared between turns.
+rebuilt from the same data either way and no object is shared between turns. SQLite
+connections stay open too (see __init__).
 
-Only correct while one Rasa process writes the conversations (the embedded stack and compose):
-a second Rasa would write rows this cache never sees. `cache_conversations: 0` in
+Only correct while one Rasa process writes the conversations (the embedded stack and
+compose): a second Rasa would write rows this cache never sees. `cache_conversations: 0` in
 endpoints.yml turns it off for a scaled deployment (docs/decisions.md, D28). Rasa offers no
 caching store of its own.
 """
@@ -28,6 +29,14 @@ log = logging.getLogger(__name__)
 class CachedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, cache_conversations: int | str = 2000, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 gives a SQLite file NullPool: a connection opened and closed per
+            # session, and closing the last one checkpoints the WAL (13% of Rasa's CPU, py-spy).
+            # One kept connection per thread instead.
+            import sqlalchemy as sa
+
+            self.engine = sa.create_engine(self.engine.url, poolclass=sa.pool.SingletonThreadPool)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_conversations = int(cache_conversations)
         # sender id -> the JSON of each stored event of its latest session, in order
         self._sessions: OrderedDict[str, list[str]] = OrderedDict()

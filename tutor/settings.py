@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=2, ge=1)
     # How often a worker requeues orphaned jobs and re-sends results Rasa did not take.
     recover_interval: float = Field(default=10.0, gt=0)
+    # Owed results (finished, not yet shown in the learner's chat: jobs/delivery.py) are pushed
+    # again after result_retry_seconds, doubling each time up to result_retry_max_seconds, and no
+    # longer once the job finished result_max_age_hours ago ("show my models" still lists them,
+    # marked not yet shown). A reconnecting widget asks for its owed results at once.
+    result_retry_seconds: float = Field(default=5.0, gt=0)
+    result_retry_max_seconds: float = Field(default=600.0, gt=0)
+    result_max_age_hours: float = Field(default=24.0, gt=0)
     # Wall-clock limit per job; past it the job is asked to stop at its next progress report
     # (skills report at least once per epoch) and killed after job_kill_grace_seconds; the
     # learner is told either way.
@@ -185,6 +192,9 @@ class Settings(BaseSettings):
             "TUTOR_JOB_STALE_SECONDS": str(self.job_stale_seconds),
             "TUTOR_JOB_MAX_ATTEMPTS": str(self.job_max_attempts),
             "TUTOR_RECOVER_INTERVAL": str(self.recover_interval),
+            "TUTOR_RESULT_RETRY_SECONDS": str(self.result_retry_seconds),
+            "TUTOR_RESULT_RETRY_MAX_SECONDS": str(self.result_retry_max_seconds),
+            "TUTOR_RESULT_MAX_AGE_HOURS": str(self.result_max_age_hours),
             "TUTOR_JOB_TIME_LIMIT": str(self.job_time_limit),
             "TUTOR_JOB_HEARTBEAT_SECONDS": str(self.job_heartbeat_seconds),
             "TUTOR_JOB_MEMORY_LIMIT_MB": str(self.job_memory_limit_mb),
@@ -203,4 +213,7 @@ class Settings(BaseSettings):
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),
             "ACTION_ENDPOINT_URL": self.action_endpoint_url,
             "TRACKER_URL": self.tracker_store_url,
+            # glibc gives each thread that allocates its own malloc arena and keeps what it freed:
+            # the action server's thread pool held ~250 MB that way (bench/faq_latency.py).
+            "MALLOC_ARENA_MAX": "2",
         }

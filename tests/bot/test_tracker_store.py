@@ -95,3 +95,16 @@ def test_the_cache_forgets_the_least_recent_conversation_and_can_be_turned_off(t
         assert not cached._sessions
         assert len(run(plain.retrieve("x")).events) == 4, events(run(plain.retrieve("x")))
     """, size=0)
+
+
+def test_sqlite_keeps_one_open_connection_instead_of_one_per_turn(tmp_path):
+    out = _run(tmp_path, """
+        turn("a", "hi")
+        connections = set()
+        from sqlalchemy import event
+        event.listen(cached.engine, "connect", lambda conn, record: connections.add(id(conn)))
+        for i in range(5):
+            turn("a", f"again {i}")
+        print(type(cached.engine.pool).__name__, len(connections))
+    """)
+    assert out == "SingletonThreadPool 0"  # five turns, no new connection
