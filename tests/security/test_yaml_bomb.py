@@ -86,9 +86,10 @@ def test_the_api_answers_other_requests_while_it_validates_a_lesson(make_setting
     app = create_app(make_settings(staff_token="s3cret", lessons_dir=folder))
     headers = {"Authorization": "Bearer s3cret", "Content-Type": "application/yaml"}
 
-    async def timed(call, delay=0.0):
+    async def finished(call, delay=0.0):
+        """When the call finished, from the common start (a blocked loop delays the sleep
+        too, so timing each call from its own start would hide the wait)."""
         await asyncio.sleep(delay)
-        started = time.perf_counter()
         response = await call
         return response, time.perf_counter() - started
 
@@ -96,11 +97,12 @@ def test_the_api_answers_other_requests_while_it_validates_a_lesson(make_setting
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
             return await asyncio.gather(
-                timed(client.post("/staff/lessons", content=alias_bomb(9), headers=headers)),
-                timed(client.get("/staff/lessons", headers=headers), delay=0.2))
+                finished(client.post("/staff/lessons", content=alias_bomb(9), headers=headers)),
+                finished(client.get("/staff/lessons", headers=headers), delay=0.2))
 
-    (post, post_s), (listing, listing_s) = asyncio.run(both())
+    started = time.perf_counter()
+    (post, post_at), (listing, listing_at) = asyncio.run(both())
     assert post.status_code == 422 and "may not use aliases" in post.text
     assert listing.status_code == 200 and len(listing.json()) >= 8
-    assert post_s >= 1.0
-    assert listing_s < 0.6, f"the lesson list waited {listing_s:.2f} s behind a validation"
+    assert post_at >= 1.0
+    assert listing_at < 0.8, f"the lesson list came {listing_at:.2f} s after the start, behind a validation"
