@@ -3,6 +3,10 @@
 Custom payloads go out as json_message={"data": payload}: Rasa 3.6's socket.io channel emits
 `sio.emit(event, **json_message)`, so the socket client receives `payload` itself and the REST
 channel returns it under `custom.data` (docs/decisions.md, D20).
+
+A result is rendered until the learner's chat has shown it (jobs/delivery.py): the worker and a
+reconnecting widget push it again until then, and once it is shown a late push renders nothing.
+Each result card carries the job's public id as its `receipt`, which the widget acknowledges.
 """
 
 import logging
@@ -17,6 +21,7 @@ from actions import runtime
 from actions.lessons import SLOT, render
 from db import repository as repo
 from db.models import Job, JobStatus
+from jobs import delivery
 from tutor.payloads import JobProgress, JobResult, as_json_message
 
 log = logging.getLogger(__name__)
@@ -82,6 +87,9 @@ DETAILS = {
 LABELS = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "model": "Keras model",
           "serving": "TF Serving SavedModel (.tar.gz)"}
 NOT_LISTED = {"plot", "validation-data"}  # plots are shown inline; validation data feeds exports
+# Channels whose messages wait for the learner: rendering the result there is showing it. The web
+# widget acknowledges what it rendered instead (its socket.io room may have been empty).
+KEEPS_MESSAGES = {"slack"}
 
 
 def result_text(job: Job) -> str:
@@ -125,9 +133,11 @@ class ActionJobResult(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         job = _job_for(tracker)
-        if job is None:
+        if job is None or job.shown_at is not None:  # shown already: a late re-send says nothing
             return []
         self._show(dispatcher, job)
+        if tracker.get_latest_input_channel() in KEEPS_MESSAGES:
+            _mark_shown(job)
         return lesson_goes_on(dispatcher, job)
 
     @staticmethod
@@ -139,19 +149,30 @@ class ActionJobResult(Action):
                 dispatcher.utter_message(image=plot)
             dispatcher.utter_message(json_message=as_json_message(JobResult.model_validate({
                 **result,  # skill extras (generated text, tables) and the summary
-                "type": "result", "job_id": job.id, "status": job.status.value})))
+                "type": "result", "job_id": job.id, "status": job.status.value,
+                "receipt": job.public_id})))
         elif job.status is JobStatus.cancelled:
             dispatcher.utter_message(
                 text=f"Job #{job.id} was stopped. {job.error}",
-                json_message=as_json_message(JobResult(job_id=job.id, status="cancelled",
-                                                       skill=job.skill, error=job.error)),
+                json_message=as_json_message(JobResult(job_id=job.id, status="cancelled", skill=job.skill,
+                                                       error=job.error, receipt=job.public_id)),
             )
         elif job.status is JobStatus.failed:
             dispatcher.utter_message(
                 text=f"Job #{job.id} didn't finish. {job.error}",
-                json_message=as_json_message(JobResult(job_id=job.id, status="failed",
-                                                       skill=job.skill, error=job.error)),
+                json_message=as_json_message(JobResult(job_id=job.id, status="failed", skill=job.skill,
+                                                       error=job.error, receipt=job.public_id)),
             )
+
+
+def _mark_shown(job: Job) -> None:
+    """A channel that keeps its messages (Slack) shows the result whenever the learner looks."""
+    try:
+        with runtime.sessions()() as session:
+            delivery.mark_shown(session, job.conversation_id, [job.public_id])
+            session.commit()
+    except SQLAlchemyError:  # the result stays owed and is sent again: better twice than never
+        log.exception("could not mark job %s's result shown", job.id)
 
 
 def lesson_goes_on(dispatcher: CollectingDispatcher, job: Job) -> list[dict[str, Any]]:

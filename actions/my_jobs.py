@@ -12,6 +12,7 @@ from actions import runtime
 from actions.queueing import learner_of
 from db import repository as repo
 from db.models import Job
+from jobs.delivery import never_shown
 from skills import registry
 from tutor.payloads import JobsCancelled, ModelItem, ModelList, as_json_message
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 DB_DOWN = "Sorry, I couldn't reach my job database just now. Please try again in a minute."
 CANCELLED = "Cancelled at the learner's request."
+NOT_SHOWN = " (result not yet shown in your chat)"  # jobs/delivery.py
 
 
 def _title(job: Job) -> str:
@@ -87,8 +89,9 @@ class ActionShowModels(Action):
                     finished_at=job.finished_at.isoformat() if job.finished_at else None,
                     metrics=(job.result or {}).get("metrics", {}),
                     artifacts=(job.result or {}).get("artifacts", []),
+                    shown=not never_shown(job),
                 ) for job in jobs]
-                lines = [headline(job) for job in jobs]
+                lines = [headline(job) + (NOT_SHOWN if never_shown(job) else "") for job in jobs]
                 running = [f"#{job.id} {_title(job)} ({job.status.value})" for job in active]
         except SQLAlchemyError:
             log.exception("could not list models")

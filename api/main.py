@@ -4,7 +4,7 @@ import logging
 
 from fastapi import FastAPI
 
-from api.routes import artifacts, chat, health, lesson_images, lessons, progress, staff
+from api.routes import artifacts, chat, health, lesson_images, lessons, progress, results, staff
 from curriculum.library import LessonLibrary
 from db.engine import make_engine, make_session_factory
 from tutor import log_redaction
@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(artifacts.router)
     app.include_router(chat.router)
+    app.include_router(results.router)
     app.include_router(staff.router)
     app.include_router(staff.page_router)
     app.include_router(progress.router)

@@ -75,9 +75,11 @@ def main() -> None:
     _validate_with_cached_schema()
     _fast_sqlite_commits()
     _poll_conversation_locks_often()
-    from bot import input_guard
+    from bot import action_outage, conversation_ids, input_guard
 
     input_guard.install()
+    conversation_ids.install()  # the worker's percent-encoded ids are decoded (jobs/notify.py)
+    action_outage.install()  # a learner whose turn the action server dropped is told
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_BODY_BYTES))  # read when Rasa makes its app
     from rasa.__main__ import main as rasa_main
 

@@ -92,8 +92,15 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Set once the result reached the learner's chat; unset means a push is still owed.
+    # When Rasa last accepted a push of the result (it may still not have been shown: the
+    # action server was down, or no browser was connected; jobs/delivery.py).
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the learner's chat showed the result (the widget's acknowledgement, or a Slack post);
+    # unset on a finished job means the result is still owed.
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Re-sends of an owed result back off exponentially (Settings.result_retry_*).
+    push_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_push_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     learner: Mapped[Learner] = relationship(back_populates="jobs")
     artifacts: Mapped[list["Artifact"]] = relationship(back_populates="job", order_by="Artifact.id")

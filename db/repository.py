@@ -153,7 +153,7 @@ def cancel_job(session: Session, job: Job, reason: str) -> Job:
     """Cancel a queued or running job; a running one stops at its worker's next progress
     report. The learner who asked has been answered, so no result is owed."""
     set_status(session, job, JobStatus.cancelled, error=reason)
-    job.notified_at = utcnow()
+    job.notified_at = job.shown_at = utcnow()
     return job
 
 
@@ -211,7 +211,8 @@ def orphaned_jobs(
 
 
 def jobs_owing_notification(session: Session) -> list[Job]:
-    """Finished jobs whose result has not reached the learner yet (e.g. Rasa was down)."""
+    """Finished jobs whose result Rasa never accepted. Accepted is not delivered: the worker
+    pushes what no chat has shown yet (jobs/delivery.py)."""
     return list(
         session.scalars(
             select(Job)

@@ -6,9 +6,10 @@ learner last used. The job id travels as an entity; the action reads the rest fr
 """
 
 import logging
-from urllib.parse import quote
 
 import httpx
+
+from bot.conversation_ids import encode
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +23,13 @@ class RasaNotifier:
         self._auth = {"token": token} if token else {}
 
     def trigger(self, conversation_id: str, intent: str, job_id: int) -> bool:
-        """True when Rasa accepted the event; False (logged) when it could not be reached."""
+        """True when Rasa accepted the event; False (logged) when it could not be reached.
+        Accepted is not shown: the learner may not have seen it (jobs/delivery.py)."""
         try:
             response = self._client.post(
-                # The id is chosen by the client (socket.io session, REST sender): escape it so
-                # "../model" or "a?b" cannot reach another endpoint.
-                f"/conversations/{quote(conversation_id, safe='')}/trigger_intent",
+                # The id is chosen by the client (a REST sender): escaped whole, so "../model" or
+                # "a?b" cannot reach another endpoint; Rasa decodes it (bot/conversation_ids.py).
+                f"/conversations/{encode(conversation_id)}/trigger_intent",
                 params={"output_channel": "latest", **self._auth},
                 json={"name": intent, "entities": {"job_id": job_id}},
             )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db import repository as repo
 from db.engine import make_engine, make_session_factory
 from db.models import Job, JobStatus, utcnow
-from jobs import artifacts, liveness, policy, recovery, retention, service
+from jobs import artifacts, delivery, liveness, policy, recovery, retention, service
 from jobs.notify import PROGRESS_INTENT, RESULT_INTENT, RasaNotifier
 from jobs.sandbox import Kind, Limits, Outcome, Sandbox
 from skills import registry
@@ -97,8 +97,9 @@ class Worker:
             self.clean_up()
 
     def deliver_owed_results(self) -> None:
+        """Push again the results no chat has shown yet whose backoff ran out (jobs/delivery.py)."""
         with self.sessions() as session:
-            for job in repo.jobs_owing_notification(session):
+            for job in delivery.owed_results(session, self.settings):
                 self._push_result(session, job)
 
     def clean_up(self) -> None:
@@ -277,9 +278,10 @@ class Worker:
         }
 
     def _push_result(self, session: Session, job: Job) -> None:
-        if self.notifier.trigger(job.conversation_id, RESULT_INTENT, job.id):
-            job.notified_at = utcnow()
-            session.commit()
+        """One push; the result stays owed until the learner's chat acknowledges it."""
+        accepted = self.notifier.trigger(job.conversation_id, RESULT_INTENT, job.id)
+        delivery.record_push(job, accepted, self.settings)
+        session.commit()
 
     def stop(self, *_args: object) -> None:
         self.stopping.set()

@@ -62,6 +62,9 @@ class JobResult(BaseModel):
     artifacts: list[Artifact] = Field(default_factory=list)
     summary: str | None = None
     error: str | None = None
+    # The job's public id: the web widget acknowledges the card with it once rendered
+    # (POST /chat/results/shown), which is when the result counts as delivered (jobs/delivery.py).
+    receipt: str | None = None
 
 
 class JobsCancelled(_Payload):
@@ -76,6 +79,8 @@ class ModelItem(_Payload):
     finished_at: str | None = None
     metrics: dict[str, int | float] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
+    # False while no chat has shown this run's result (it is still owed, or past the age limit).
+    shown: bool = True
 
 
 class ModelList(_Payload):

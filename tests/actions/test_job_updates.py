@@ -112,3 +112,48 @@ def test_job_result_shows_every_plot_skill_extras_and_lists_other_downloads(acti
     assert [m["image"] for m in images] == ["http://h/f.png", "http://h/s.png"]
     payload = custom["custom"]["data"]
     assert payload["table"][0]["model"] == "lstm" and payload["metrics"]["naive_mae"] == 6.2
+
+
+def _sessions_job(sessions, job_id):
+    with sessions() as s:
+        return repo.get_job(s, job_id)
+
+
+def _on_channel(tracker, channel):
+    for event in tracker.events:
+        if event.get("event") == "user":
+            event["input_channel"] = channel
+    return tracker
+
+
+def test_every_result_card_carries_its_jobs_receipt_for_the_widgets_acknowledgement(action_db, dispatcher):
+    done = _job(action_db, JobStatus.succeeded, result=RESULT)
+    failed = _job(action_db, JobStatus.failed, error="It broke.")
+    for job_id in (done, failed):
+        ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    receipts = [m["custom"]["data"]["receipt"] for m in dispatcher.messages if m.get("custom")]
+    assert receipts == [_sessions_job(action_db, done).public_id, _sessions_job(action_db, failed).public_id]
+
+
+def test_a_result_rendered_for_the_web_widget_stays_owed_until_the_widget_acknowledges_it(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
+    ActionJobResult().run(dispatcher, _on_channel(_external("EXTERNAL_job_result", job_id), "socketio"), {})
+    assert dispatcher.messages and _sessions_job(action_db, job_id).shown_at is None
+
+
+def test_a_result_rendered_for_slack_counts_as_shown_since_slack_keeps_the_message(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
+    ActionJobResult().run(dispatcher, _on_channel(_external("EXTERNAL_job_result", job_id), "slack"), {})
+    assert dispatcher.messages and _sessions_job(action_db, job_id).shown_at is not None
+
+
+def test_a_result_already_shown_renders_nothing_when_a_late_resend_arrives(action_db, dispatcher):
+    from jobs import delivery
+
+    job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
+    with action_db() as s:
+        job = repo.get_job(s, job_id)
+        delivery.mark_shown(s, job.conversation_id, [job.public_id])
+        s.commit()
+    assert ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {}) == []
+    assert dispatcher.messages == []

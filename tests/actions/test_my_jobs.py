@@ -70,3 +70,20 @@ def test_show_models_lists_finished_runs_with_their_key_number_and_running_ones(
 def test_show_models_with_no_runs_suggests_a_first_training(action_db, dispatcher):
     ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
     assert "haven't trained anything yet" in texts(dispatcher)
+
+
+def test_show_models_marks_a_run_whose_result_no_chat_has_shown(action_db, dispatcher):
+    from jobs import delivery
+
+    seen = _job(action_db, status=JobStatus.succeeded, result={"metrics": {"weight": 2.0}})
+    unseen = _job(action_db, status=JobStatus.succeeded, result={"metrics": {"weight": 2.0}})
+    with action_db() as s:
+        job = repo.get_job(s, seen)
+        delivery.mark_shown(s, job.conversation_id, [job.public_id])
+        s.commit()
+    ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
+    said = texts(dispatcher)
+    line = {n: next(part for part in said.split("\n") if f"#{n} " in part) for n in (seen, unseen)}
+    assert "not yet shown" in line[unseen] and "not yet shown" not in line[seen]
+    items = {i["job_id"]: i["shown"] for i in dispatcher.messages[-1]["custom"]["data"]["items"]}
+    assert items == {seen: True, unseen: False}

@@ -119,14 +119,19 @@ def test_worker_passes_a_skill_error_to_the_learner_as_written(make_worker):
 
 def test_worker_delivers_results_owed_while_rasa_was_down(make_worker, rasa, monkeypatch):
     monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
-    worker = make_worker()
+    worker = make_worker(result_retry_seconds=0.05)
     rasa.status = 503
     job_id = _queue(worker, skill="crasher")
     worker.run_once()
     assert _job(worker, job_id).notified_at is None
     rasa.status = 200
+    worker.recover()  # not yet: the retry waits out its backoff
+    assert rasa.intents() == []
+    time.sleep(0.1)
     worker.recover()  # what a (re)starting worker does
-    assert _job(worker, job_id).notified_at is not None
+    job = _job(worker, job_id)
+    assert job.notified_at is not None and job.push_attempts == 2
+    assert job.shown_at is None  # Rasa took it; only the learner's chat can say it was shown
     assert rasa.intents() == [RESULT_INTENT]
 
 
@@ -201,7 +206,7 @@ def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker
 
 def test_worker_resends_owed_results_while_running_without_a_restart(make_worker, rasa, monkeypatch):
     monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
-    worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05)
+    worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05, result_retry_seconds=0.05)
     rasa.status = 503  # Rasa still loading its model
     job_id = _queue(worker, skill="crasher")
     worker.run_once()

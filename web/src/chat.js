@@ -4,6 +4,7 @@ import "./styles.css";
 import { connect } from "./socket.js";
 import { createRenderer } from "./render.js";
 import { createLightbox } from "./lightbox.js";
+import { createDelivery } from "./delivery.js";
 import * as store from "./store.js";
 
 const TYPING_TIMEOUT_MS = 20000;
@@ -52,12 +53,18 @@ const renderer = createRenderer(log, {
   onAdded: () => toBottom(),
 });
 
+const delivery = createDelivery();
+
 const chat = connect(config.socketUrl, {
   getSessionId: store.sessionId,
-  onConfirm: (id) => store.setSessionId(id),
+  onConfirm: (id) => {
+    store.setSessionId(id);
+    delivery.askOwed({ force: true }); // results pushed while this page was away
+  },
   onMessage: (msg) => {
     setTyping(false);
-    if (renderer.bot(msg)) store.remember({ kind: "bot", msg });
+    if (!delivery.duplicate(msg) && renderer.bot(msg)) store.remember({ kind: "bot", msg });
+    delivery.handled(msg);
   },
   onStatus: (state) => {
     banner.hidden = state === "connected";
@@ -72,6 +79,7 @@ function send(message, shown = message) {
   toBottom(true);
   setTyping(true);
   chat.send(message);
+  delivery.askOwed();
 }
 
 form.addEventListener("submit", (event) => {

@@ -227,6 +227,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     for (const item of items) {
       const li = el("li");
       li.appendChild(el("span", "model-title", `#${item.job_id} ${item.title || item.skill}`));
+      if (item.shown === false) li.appendChild(el("span", "model-unseen", "result not yet shown"));
       const files = downloads(item.artifacts);
       if (files) li.appendChild(files);
       list.appendChild(li);

@@ -2,6 +2,7 @@
 // server) and the transcript as the records it was rendered from (last MAX_RECORDS).
 const SESSION_KEY = "tutor-session-id";
 const HISTORY_KEY = "tutor-history";
+const SHOWN_KEY = "tutor-shown-results";
 export const MAX_RECORDS = 200;
 
 function read(key) {
@@ -67,10 +68,39 @@ export function remember(record) {
   }
 }
 
+// Results this browser has shown ({job_id, receipt}), so a result pushed again (the server
+// re-sends until the widget's acknowledgement arrives) is never shown twice.
+let shown = null;
+
+function shownResults() {
+  if (shown === null) {
+    try {
+      const list = JSON.parse(read(SHOWN_KEY) || "[]");
+      shown = Array.isArray(list) ? list : [];
+    } catch {
+      shown = [];
+    }
+  }
+  return shown;
+}
+
+export function resultShown({ jobId, receipt }) {
+  return shownResults().some((r) => (jobId !== undefined && r.job_id === jobId)
+                                    || (receipt !== undefined && r.receipt === receipt));
+}
+
+export function rememberShown(jobId, receipt) {
+  if (resultShown({ jobId })) return;
+  shown = [...shownResults(), { job_id: jobId, receipt }].slice(-MAX_RECORDS);
+  write(SHOWN_KEY, JSON.stringify(shown));
+}
+
 /** "New conversation": forget the transcript and start a fresh Rasa session. */
 export function resetSession() {
   records = [];
+  shown = [];
   write(HISTORY_KEY, null);
+  write(SHOWN_KEY, null);
   const id = newId();
   write(SESSION_KEY, id);
   return id;
