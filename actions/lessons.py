@@ -144,6 +144,38 @@ class ActionLesson(Action):
         return [SlotSet(SLOT, reply.asking)]
 
 
+def _previous_intent(tracker: Tracker) -> str | None:
+    """The intent of the learner's message before the latest one."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") if len(users) > 1 else None
+
+
+def start_lesson_from_list(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """Right after the lesson list, "let's do the computer vision one" picks a lesson, whatever
+    command its words resemble (here: a CNN training). None: not that, run the usual action."""
+    if _previous_intent(tracker) != "list_lessons":
+        return None
+    from curriculum.lookup import find_lesson
+
+    tutoring = runtime.tutoring()
+    text = tracker.latest_message.get("text") or ""
+    lesson = find_lesson(tutoring.library.ordered(), text)
+    if lesson is None:
+        return None
+    try:
+        with runtime.sessions()() as session:
+            learner = learner_of(session, tracker)
+            reply = tutoring.start(session, learner, tracker.sender_id, text, lesson.id)
+            reply.asking = tutoring.asking(session, learner)
+            session.commit()
+    except SQLAlchemyError:
+        log.exception("lesson start after the list failed")
+        dispatcher.utter_message(text=DB_DOWN)
+        return []
+    render(dispatcher, reply)
+    return [SlotSet(SLOT, reply.asking)]
+
+
 class ActionLessonReply(Action):
     """A message while a lesson question is open."""
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
 from actions.catalogue import CATALOGUE, EPOCHS, SEED, ChatSkill
+from actions.lessons import start_lesson_from_list
 from actions.neuron_request import RequestParseError
 from actions.queueing import learner_of, queue
 from actions.refusals import bound, explain
@@ -41,6 +42,9 @@ class ActionTrainSkill(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
+        picked = start_lesson_from_list(dispatcher, tracker)
+        if picked is not None:
+            return picked
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "rerun_last":
             return self._rerun(dispatcher, tracker)

@@ -138,3 +138,27 @@ def test_rerun_refuses_an_out_of_range_change_and_keeps_the_old_run(action_db, d
     with action_db() as s:
         assert len(jobs_in_order(s)) == 1
     assert "0.5" in texts(dispatcher)  # the bound the refusal names
+
+
+def test_right_after_the_lesson_list_naming_a_lesson_starts_it_instead_of_a_training(action_db, dispatcher):
+    from rasa_sdk import Tracker
+
+    listed = {"event": "user", "text": "what lessons are there", "parse_data": {"intent": {"name": "list_lessons"}}}
+    text = "lets do the computer vision one"
+    message = {"text": text, "intent": {"name": "train_vision", "confidence": 0.96}, "entities": []}
+    events = [listed, {"event": "action", "name": "action_lesson"},
+              {"event": "user", "text": text, "parse_data": message}]
+    events_out = ActionTrainSkill().run(dispatcher, Tracker("learner-1", {}, message, events, False, None, {},
+                                                            "action_listen"), {})
+    from sqlalchemy import select
+
+    from db.models import LessonProgress
+
+    with action_db() as s:
+        assert jobs_in_order(s) == []  # no CNN training
+        assert [p.lesson_id for p in s.scalars(select(LessonProgress))] == ["computer-vision"]
+    assert events_out and events_out[0]["name"] == "lesson_asking"
+    # The same words without the lesson list before them are a training request.
+    _run(dispatcher, text, "train_vision")
+    with action_db() as s:
+        assert only_job(s).skill == "vision"
