@@ -1,8 +1,8 @@
 """The figures `make faq-eval` prints and `make test` holds: the frozen development set, the
 FAQ paraphrase set and the AMA archive's own questions, all through the understanding layer.
 
-LEVELS are what the router reached when it was last tuned, minus MARGIN; a change that drops
-any figure below its level fails tests/understanding/test_gate.py.
+LEVELS are what the router reached when it was last tuned (rounded down); a change that drops
+any figure more than MARGIN below its level fails tests/understanding/test_gate.py.
 """
 
 from pathlib import Path
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASES = ROOT / "tests" / "faq" / "paraphrases.yml"
 MARGIN = 0.03  # about one question in 30: the price of a wording change elsewhere
 LEVELS = {  # fraction right, measured on the tuned router (README, "Understanding")
-    "questions": 0.75, "skills": 0.83, "off_topic_declined": 0.90,
+    "questions": 0.75, "skills": 0.92, "off_topic_declined": 0.91,
     "paraphrases": 0.78, "ama_archive": 1.0,
 }
 

@@ -51,6 +51,22 @@ def kind(text: str) -> str | None:
     return None
 
 
+# The learner's own sentence inside a command: quoted ('...', "...", “...”), or after a colon or
+# an arrow ("is this positive: the battery died"). Bounded spans, no nested repeats.
+OWN_TEXT = re.compile(r"['\"“‘`][^'\"”’`\n]{2,300}['\"”’`]|(?::|->|=>)\s*[^\n]{2,400}$")
+
+
+def frame(text: str) -> str | None:
+    """The message with the learner's own quoted or after-colon text taken out ("is this
+    positive: …"), so the words of a sentence to classify or tokenize do not decide what Tutor
+    does with it. None when nothing was taken out or nothing is left."""
+    head = text[:MAX_LINE]
+    framed = SPACES.sub(" ", OWN_TEXT.sub(" … ", head)).strip()
+    if framed == SPACES.sub(" ", head).strip() or not framed.replace("…", "").split():
+        return None
+    return framed
+
+
 def normalise(message: str) -> str:
     """An error message with its specifics replaced: shapes, sizes, names and paths."""
     message = PATH.sub(" PATH ", message[:MAX_LINE])

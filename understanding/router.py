@@ -120,6 +120,9 @@ class Router:
         self.owner = np.array(owner)
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
         self.is_command = np.array([c.intent in commands for c in candidates])
+        # Commands run on the learner's own sentence: most of their examples quote one.
+        self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
+                                    for c in candidates])
         self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
@@ -174,6 +177,15 @@ class Router:
         text = " ".join(text.split())
         vector = self.encoder.embed([text])[0]
         scores = self._candidate_scores(vector, text)
+        framed = pastes.frame(text) if paste is None else None
+        if framed:
+            # "is this positive: <their sentence>": the command is read from the frame around
+            # the learner's own text, which only says what to run it on.
+            # Only commands that take a sentence (their examples quote one) read it that way, and
+            # a quoted sentence is itself a sign of one of them.
+            around = self._candidate_scores(self.encoder.embed([framed])[0], framed)
+            takes = self.takes_text
+            scores[takes] = np.maximum(scores[takes], around[takes]) + MOOD_BONUS
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
@@ -224,6 +236,12 @@ class Router:
         weights = np.exp((best - best.max()) / TEMPERATURE)
         weights /= weights.sum()
         return [(self._intent_names[i], round(float(weights[i]), 4)) for i in np.argsort(-weights, kind="stable")]
+
+
+def intent_takes_text(examples: list[str]) -> bool:
+    """Whether an intent's examples mostly carry a sentence of their own ("tokenize 'I loved it'")."""
+    framed = sum(1 for e in examples if pastes.frame(e))
+    return bool(examples) and framed >= 0.3 * len(examples)
 
 
 class Lexical:

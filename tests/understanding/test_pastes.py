@@ -53,3 +53,12 @@ def test_pastes_read_a_2000_character_adversarial_message_in_under_10_ms(text):
     for function in (pastes.kind, pastes.error_lines, pastes.code_lines, pastes.words, pastes.normalise):
         function(text)
     assert time.perf_counter() - started < 0.010 * 5  # five functions, 10 ms each
+
+
+def test_frame_takes_the_learners_own_sentence_out_of_a_command():
+    from understanding.pastes import frame
+
+    assert frame("is this one positive: the soup was cold and the waiter rude") == "is this one positive …"
+    assert frame("split 'my cat sat on the mat' into tokens please") == "split … into tokens please"
+    assert frame("what is overfitting") is None  # nothing quoted: nothing to take out
+    assert frame("'only a quote'") is None  # nothing would be left

@@ -28,6 +28,15 @@ def test_router_runs_casual_requests_and_typos(router, text, intent):
 
 
 @pytest.mark.parametrize("text, intent", [
+    ("is this one positive: the soup was cold and the waiter rude", "classify_sentiment"),
+    ("what does my sentiment model think of 'the train was late again'", "classify_sentiment"),
+    ("split 'my cat sat on the mat' into tokens please", "tokenize_text"),
+])
+def test_router_reads_a_command_around_the_learners_own_sentence_not_from_it(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+@pytest.mark.parametrize("text, intent", [
     ("could you run that once more with augmentation", "rerun_last"),
     ("once more please but 15 epochs", "rerun_last"),
     ("is my network overfitting now?", "ask_my_run"),
