@@ -36,9 +36,24 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_FENCE = re.compile(r"```[ \t]*[\w+-]{0,20}[ \t]*\n?(.*?)```", re.S)
+
+
 def to_mrkdwn(text: str) -> str:
     """Markdown as Tutor's actions write it -> Slack mrkdwn: [label](url) -> <url|label>,
-    **bold** -> *bold*, headings -> bold lines; everything else escaped."""
+    **bold** -> *bold*, headings -> bold lines; everything else escaped. Code blocks stay
+    code blocks, untouched but for escaping (a `# comment` is no heading, `x**2` no bold), and
+    lose their language tag, which Slack would print as the first line."""
+    parts, last = [], 0
+    for match in _FENCE.finditer(text):
+        parts.append(_prose(text[last:match.start()]))
+        parts.append("```\n" + _escape(match.group(1).rstrip("\n")) + "\n```")
+        last = match.end()
+    parts.append(_prose(text[last:]))
+    return "".join(parts)
+
+
+def _prose(text: str) -> str:
     parts, last = [], 0
     for match in _LINK.finditer(text):
         parts.append(_escape(text[last:match.start()]))
@@ -52,7 +67,17 @@ def to_mrkdwn(text: str) -> str:
 
 
 def _chunks(text: str, size: int) -> list[str]:
-    """Split at line breaks (or hard, for one long line) into pieces of at most `size`."""
+    """Split at line breaks (or hard, for one long line) into pieces of at most `size`; a code
+    block cut in two is closed at the end of one piece and reopened at the start of the next."""
+    pieces = _split(text, size - 8)  # room for the fences added below
+    for i in range(len(pieces) - 1):
+        if pieces[i].count("```") % 2:
+            pieces[i] += "\n```"
+            pieces[i + 1] = "```\n" + pieces[i + 1]
+    return pieces
+
+
+def _split(text: str, size: int) -> list[str]:
     pieces, current = [], ""
     for line in text.split("\n"):
         while len(line) > size:

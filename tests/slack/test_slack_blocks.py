@@ -249,3 +249,24 @@ def test_job_cancelled_models_faq_and_lesson_payloads_add_nothing_to_their_text(
     rendered = render(custom(name, text))
     assert [b["type"] for b in rendered["blocks"]] == ["section"]
     assert rendered["text"] == rendered["blocks"][0]["text"]["text"]
+
+
+def test_code_blocks_stay_code_in_slack_with_comments_and_powers_untouched():
+    from bot.slack_blocks import to_mrkdwn
+
+    text = "**Fix**: scale the pixels.\n```python\n# scale pixels\nx = x / 255.0\ny = a**2 if a < b else 0\n```\nThen **fit**."
+    out = to_mrkdwn(text)
+    assert "```\n# scale pixels\nx = x / 255.0\ny = a**2 if a &lt; b else 0\n```" in out
+    assert out.startswith("*Fix*") and out.endswith("Then *fit*.")
+    assert "python" not in out  # Slack would print the language tag as code
+
+
+def test_a_long_code_block_split_across_sections_is_closed_and_reopened():
+    from bot.slack_blocks import MAX_SECTION_TEXT, text_blocks
+
+    code = "\n".join(f"value_{i} = {i} ** 2" for i in range(400))
+    blocks = text_blocks(f"intro\n```\n{code}\n```\nend")
+    texts = [b["text"]["text"] for b in blocks]
+    assert len(texts) > 1 and all(len(t) <= MAX_SECTION_TEXT for t in texts)
+    assert all(t.count("```") % 2 == 0 for t in texts)  # every section's code block is whole
+    assert "\n".join(t.replace("```\n", "").replace("\n```", "") for t in texts).count("value_") == 400

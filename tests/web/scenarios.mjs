@@ -128,6 +128,30 @@ const scenarios = {
     await context.close();
     return found;
   },
+  /** A bot answer with a code block: the block gets a Copy button that copies only the code. */
+  async codeCopy(browser) {
+    const context = await browser.newContext({ ...DESKTOP, permissions: ["clipboard-read", "clipboard-write"] });
+    const records = [{ kind: "bot", msg: { text: opts.text } }];
+    await context.addInitScript((stored) => {
+      if (!window.sessionStorage.getItem("seeded")) {
+        window.localStorage.setItem("tutor-history", JSON.stringify(stored));
+        window.sessionStorage.setItem("seeded", "1");
+      }
+    }, records);
+    const page = await context.newPage();
+    await page.goto(opts.url);
+    await ready(page);
+    const button = page.locator("#log pre button.copy-code").first();
+    await button.click();
+    await page.waitForFunction(() => document.querySelector("#log pre button.copy-code").textContent !== "Copy");
+    const found = {
+      buttons: await page.locator("#log pre button.copy-code").count(),
+      label: await button.textContent(),
+      copied: await page.evaluate(() => navigator.clipboard.readText()),
+    };
+    await context.close();
+    return found;
+  },
   /** The page an export bundles (tfjs/index.html): it loads the model and predicts `opts.input`. */
   async exportPage(browser) {
     const context = await browser.newContext(DESKTOP);

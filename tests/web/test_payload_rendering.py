@@ -46,3 +46,11 @@ def test_widget_renders_every_contract_payload_fixture(scenario):
     lessons = by_type.get("lesson", [])
     if lessons and not lessons[-1]["finished"]:
         assert lessons[-1]["title"] in (found["lessonChip"] or "")
+
+
+def test_a_code_block_in_an_answer_has_a_copy_button_that_copies_only_the_code(scenario):
+    code = "x_train = x_train / 255.0\nmodel.fit(x_train, y_train, epochs=5)"
+    found = scenario("codeCopy", text=f"Scale the pixels first:\n\n```python\n{code}\n```\n\nThen train again.")
+    assert found["buttons"] == 1
+    assert found["copied"].strip() == code
+    assert found["label"] == "Copied"

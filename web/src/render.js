@@ -14,6 +14,25 @@ function el(tag, className, text) {
   return node;
 }
 
+/** A "Copy" button on a code block: answers carry code a learner pastes into their notebook. */
+function addCopyButton(pre) {
+  const button = el("button", "copy-code", "Copy");
+  button.type = "button";
+  button.setAttribute("aria-label", "Copy this code");
+  button.addEventListener("click", async () => {
+    const code = (pre.querySelector("code") || pre).textContent;
+    try {
+      await navigator.clipboard.writeText(code);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select and copy";  // no clipboard access (plain http, old browser)
+    }
+    setTimeout(() => { button.textContent = "Copy"; }, 2000);
+  });
+  pre.classList.add("has-copy");
+  pre.appendChild(button);
+}
+
 export function createRenderer(log, { onButton, onImage, onAdded }) {
   const bars = new Map(); // job id -> { root, bar, note, status }
 
@@ -47,6 +66,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     const div = bubble("bot", "text");
     const body = el("div", "markdown");
     body.innerHTML = markdownToHtml(msg.text);
+    for (const pre of body.querySelectorAll("pre")) addCopyButton(pre);
     div.appendChild(body);
     const buttons = (msg.quick_replies && msg.quick_replies.length ? msg.quick_replies : msg.buttons) || [];
     if (buttons.length) div.appendChild(buttonsRow(buttons));
