@@ -37,8 +37,10 @@ def rasa():
 @pytest.fixture
 def stack(make_settings, rasa):
     """Settings, a database handle, and a way to start real worker processes."""
+    # The fake Rasa is no widget: nothing acknowledges a result, so without a long retry the
+    # worker would push each result again every few seconds (jobs/delivery.py).
     settings = make_settings(rasa_server_url=rasa.url, recover_interval=0.5, worker_poll_seconds=0.05,
-                             progress_min_interval=0.5)
+                             progress_min_interval=0.5, result_retry_seconds=600)
     upgrade(settings.db_url)
     db = Worker(settings, worker_id="test-reader")  # only for its sessions; never runs a job
     procs: list[subprocess.Popen] = []

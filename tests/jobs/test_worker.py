@@ -206,7 +206,7 @@ def test_worker_drops_its_result_when_the_job_was_requeued_meanwhile(make_worker
 
 def test_worker_resends_owed_results_while_running_without_a_restart(make_worker, rasa, monkeypatch):
     monkeypatch.setitem(registry.specs(), "crasher", crashing_skill.SPEC)
-    worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05, result_retry_seconds=0.05)
+    worker = make_worker(worker_poll_seconds=0.01, recover_interval=0.05, result_retry_seconds=0.2)
     rasa.status = 503  # Rasa still loading its model
     job_id = _queue(worker, skill="crasher")
     worker.run_once()
