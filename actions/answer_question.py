@@ -26,6 +26,11 @@ NOT_SURE = ("I'm not sure I know that one, so I won't guess. Did you mean one of
 OFF_TOPIC = ("That's outside what I do, sorry. I'm a machine-learning tutor: ask me about neural "
              "networks, vision, NLP, time series or deploying models, paste an error you got, "
              "or say \"help\" to see what I can run for you.")
+NOT_ENGLISH = ("Sorry, I only understand English for now. Ask me in English about neural networks, "
+               "vision, NLP, time series or deploying models, or start with one of these:")
+STARTERS = [{"title": "What can you do?", "payload": "/help"},
+            {"title": "Train a neuron on y = 2x - 1", "payload": "/train_neuron"},
+            {"title": "Show the lessons", "payload": "/list_lessons"}]
 EXPLAIN_OR_DO = "Or did you want me to run it? Say \"{offer}\", or click:"
 
 
@@ -68,6 +73,8 @@ class ActionAnswerQuestion(Action):
                 faq_id=entry.id, kind=entry.kind, topic=entry.topic, score=round(found.score, 4))))
         elif entry is not None:
             reply(dispatcher, entry, found.score if found.entry_id else None)
+        elif found.language == "other":  # not English: said in English, no staff-queue row
+            dispatcher.utter_message(text=NOT_ENGLISH, buttons=STARTERS)
         elif found.intent == "out_of_scope":
             dispatcher.utter_message(text=OFF_TOPIC)  # declined: nothing for the staff queue
         else:

@@ -23,6 +23,7 @@ class Decision:
     closest: list[tuple[str, float]] = field(default_factory=list)
     alternative: str | None = None  # a command to offer beside the explanation
     paste: str | None = None
+    language: str | None = None  # "other": written in a language Tutor does not read
 
 
 def decision(tracker: Tracker) -> Decision:
@@ -35,6 +36,7 @@ def decision(tracker: Tracker) -> Decision:
         closest=[(str(i), float(s)) for i, s in data.get("closest") or []],
         alternative=data.get("alternative"),
         paste=data.get("paste"),
+        language=data.get("language"),
     )
 
 

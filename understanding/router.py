@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from understanding import pastes
+from understanding import language, pastes
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -77,11 +77,12 @@ class Understanding:
     alternative: str | None = None  # a command to offer beside an explanation (explain vs do)
     paste: str | None = None  # "error" | "code"
     ranking: list[tuple[str, float]] = field(default_factory=list)  # intents, best first
+    language: str | None = None  # "other": not English, so not matched (declined in English)
 
     def as_dict(self) -> dict:
         return {"intent": self.intent, "confidence": self.confidence, "entry_id": self.entry_id,
                 "score": round(self.score, 4), "closest": [[i, round(s, 4)] for i, s in self.closest],
-                "alternative": self.alternative, "paste": self.paste}
+                "alternative": self.alternative, "paste": self.paste, "language": self.language}
 
 
 class Router:
@@ -203,6 +204,8 @@ class Router:
 
     # -- decision ------------------------------------------------------------------------------
     def understand(self, text: str) -> Understanding:
+        if language.foreign(text) and pastes.kind(text) is None:
+            return Understanding(OFF_TOPIC, 1.0, language="other", ranking=[(OFF_TOPIC, 1.0)])
         scores, paste = self.scores(text)
         order = np.argsort(-scores)
         entries = [i for i in order if self.is_entry[i]][:3]

@@ -30,6 +30,15 @@ def test_answer_question_declines_an_off_topic_request_without_telling_staff(rou
         assert repo.list_unanswered(s) == []
 
 
+def test_a_question_in_another_language_gets_an_english_reply_with_starters_and_no_staff_row(
+        router, dispatcher, action_db):
+    (message,) = _ask(dispatcher, router, "Wie kann ich mein Modell schneller trainieren?")
+    assert message["text"].startswith("Sorry, I only understand English")
+    assert [b["payload"] for b in message["buttons"]] == ["/help", "/train_neuron", "/list_lessons"]
+    with action_db() as s:
+        assert repo.list_unanswered(s) == []
+
+
 def test_answer_question_when_unsure_offers_topics_and_stores_the_question(dispatcher, action_db):
     decision = {"intent": "faq", "entry_id": None, "score": 0.41,
                 "closest": [["dropout", 0.41], ["overfitting", 0.4], ["pooling", 0.3]]}
