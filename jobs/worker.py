@@ -144,16 +144,20 @@ class Worker:
             job = repo.claim_next_job(session, self.worker_id, policy.pick_next)
             if job is None:
                 return False
-            if low_disk:
-                log.error("disk nearly full (< %g MB free): job %s refused",
-                          self.settings.disk_min_free_mb, job.id)
-                repo.set_status(session, job, JobStatus.failed, error=DISK_FULL,
-                                error_detail="the artifacts disk was nearly full")
-                session.commit()
-                self._push_result(session, job)
-            else:
-                self._run(session, job)
+            self.run_claimed(session, job, low_disk)
         return True
+
+    def run_claimed(self, session: Session, job: Job, low_disk: bool) -> None:
+        """Run a job this worker claimed (here, or in a Celery task: jobs/celery_worker.py)."""
+        if low_disk:
+            log.error("disk nearly full (< %g MB free): job %s refused",
+                      self.settings.disk_min_free_mb, job.id)
+            repo.set_status(session, job, JobStatus.failed, error=DISK_FULL,
+                            error_detail="the artifacts disk was nearly full")
+            session.commit()
+            self._push_result(session, job)
+        else:
+            self._run(session, job)
 
     def _run(self, session: Session, job: Job) -> None:
         log.info("job %s (%s) started", job.id, job.skill)
