@@ -59,3 +59,22 @@ def test_an_off_topic_request_is_declined_and_leaves_the_staff_queue_unchanged(l
     learner.say("my puppy won't stop chewing shoes, how do I train him")
     learner.wait_for(lambda r: "outside what I do" in r.text and r is not reply, timeout=30)
     assert _unanswered(db) == before
+
+
+def test_follow_ups_rerun_the_last_training_and_are_answered_from_its_numbers(learner, db):
+    learner.say("train a neuron to learn y = 2x - 1 for 300 epochs")
+    first = learner.wait_for(lambda r: r.payload_type == "result", timeout=90).message
+    weight = first["metrics"]["weight"]
+    seen = len(learner.history)
+    learner.say("why is the weight not exactly 2?")
+    said = learner.wait_for(lambda r: f"{weight:.4f}" in r.text, timeout=30).text
+    assert "300 epochs" in said  # from this learner's run, not the generic answer
+    learner.say("ok, run that again with 600 epochs")
+    ack = learner.wait_for(lambda r: "rerunning your hello neuron" in r.text.lower(), timeout=30)
+    assert f"run {first['job_id']}" in ack.text and len(learner.history) > seen
+    second = learner.wait_for(lambda r: r.payload_type == "result" and r.message["job_id"] != first["job_id"],
+                              timeout=90).message
+    assert second["skill"] == "hello_neuron" and second["metrics"]["epochs"] == 600
+    learner.say("which run was better?")
+    better = learner.wait_for(lambda r: "was better" in r.text, timeout=30).text
+    assert str(first["job_id"]) in better and str(second["job_id"]) in better
