@@ -134,6 +134,7 @@ def main() -> None:
             url = stack.settings.rasa_url
             HEADERS["Authorization"] = f"Bearer {stack.settings.rasa_token}"
             phase(url, questions[:5], 1)  # warm-up
+            idle = {name: rss_mb(proc.pid) for name, proc in stack.procs.items()}
             alone, alone_cpu = cpu_per_turn(stack, lambda: phase(url, questions, 1))
             crowd = phase(url, questions, args.learners)
             paced, paced_cpu = cpu_per_turn(stack, lambda: phase(url, questions[:20], args.learners, pause=1.0))
@@ -150,6 +151,8 @@ def main() -> None:
                               (f"FAQ turn, {args.learners} learners paced", paced_cpu)):
                 print(f"CPU per {name}: " + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items()
                                                        if k in ("rasa", "actions")))
+            print("resident memory after the warm-up: " + ", ".join(f"{k} {v:.0f} MB" for k, v in idle.items())
+                  + f"; total {sum(idle.values()) / 1024:.2f} GB")
             print("resident memory after the FAQ phases: "
                   + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items())
                   + f"; total {sum(memory.values()) / 1024:.2f} GB", flush=True)
