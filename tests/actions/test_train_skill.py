@@ -89,19 +89,19 @@ def test_train_skill_gives_a_vision_rerun_the_learners_previous_metrics_to_compa
     assert other.params["previous"] is None  # another learner's run is not theirs to compare
 
 
-def _succeed(sessions, job, metrics):
+def _trained(sessions, dispatcher, text, metrics):
+    """The learner's first training, asked for in `text`, finished with `metrics`."""
+    _run(dispatcher, text, "train_vision")
     with sessions() as s:
-        job = s.get(Job, job.id)
+        job = only_job(s)
         assert repo.claim_next_job(s, "worker") is job
         repo.set_status(s, job, JobStatus.succeeded, result={"metrics": metrics})
         s.commit()
+        return job
 
 
 def test_rerun_it_redoes_the_learners_last_training_with_only_what_the_message_changes(action_db, dispatcher):
-    _run(dispatcher, "train a dense network for 7 epochs", "train_vision")
-    with action_db() as s:
-        first = only_job(s)
-    _succeed(action_db, first, {"val_accuracy": 0.91})
+    first = _trained(action_db, dispatcher, "train a dense network for 7 epochs", {"val_accuracy": 0.91})
     _run(dispatcher, "rerun it with dropout 0.3 and some augmentation", "rerun_last")
     with action_db() as s:
         _, second = jobs_in_order(s)
@@ -113,10 +113,7 @@ def test_rerun_it_redoes_the_learners_last_training_with_only_what_the_message_c
 
 
 def test_rerun_with_more_epochs_doubles_the_last_runs_epochs_not_the_default(action_db, dispatcher):
-    _run(dispatcher, "train a cnn for 4 epochs", "train_vision")
-    with action_db() as s:
-        first = only_job(s)
-    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _trained(action_db, dispatcher, "train a cnn for 4 epochs", {"val_accuracy": 0.9})
     _run(dispatcher, "same again with more epochs", "rerun_last")
     with action_db() as s:
         assert jobs_in_order(s)[1].params["epochs"] == 8
@@ -130,10 +127,7 @@ def test_rerun_without_a_previous_training_starts_nothing_and_says_what_to_do(ac
 
 
 def test_rerun_refuses_an_out_of_range_change_and_keeps_the_old_run(action_db, dispatcher):
-    _run(dispatcher, "train a cnn", "train_vision")
-    with action_db() as s:
-        first = only_job(s)
-    _succeed(action_db, first, {"val_accuracy": 0.9})
+    _trained(action_db, dispatcher, "train a cnn", {"val_accuracy": 0.9})
     _run(dispatcher, "rerun it with dropout 0.9", "rerun_last")
     with action_db() as s:
         assert len(jobs_in_order(s)) == 1
