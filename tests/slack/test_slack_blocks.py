@@ -254,7 +254,8 @@ def test_job_cancelled_models_faq_and_lesson_payloads_add_nothing_to_their_text(
 def test_code_blocks_stay_code_in_slack_with_comments_and_powers_untouched():
     from bot.slack_blocks import to_mrkdwn
 
-    text = "**Fix**: scale the pixels.\n```python\n# scale pixels\nx = x / 255.0\ny = a**2 if a < b else 0\n```\nThen **fit**."
+    text = ("**Fix**: scale the pixels.\n```python\n# scale pixels\nx = x / 255.0\n"
+            "y = a**2 if a < b else 0\n```\nThen **fit**.")
     out = to_mrkdwn(text)
     assert "```\n# scale pixels\nx = x / 255.0\ny = a**2 if a &lt; b else 0\n```" in out
     assert out.startswith("*Fix*") and out.endswith("Then *fit*.")
