@@ -29,6 +29,7 @@ from actions.answer_question import reply as faq_reply
 from actions.catalogue import CATALOGUE
 from actions.queueing import learner_of
 from actions.understood import answer
+from curriculum.engine import asks_for_answer
 from curriculum.replies import Button, ButtonAction, Reply
 from curriculum.tutoring import Tutoring
 from db.models import Learner
@@ -72,11 +73,18 @@ SURE = 0.9
 
 
 def payload(button: Button) -> str:
-    """The Rasa payload of a lesson button: `/intent` or `/intent{"entity": value}`."""
+    """The Rasa payload of a lesson button: `/intent` or `/intent{"entity": value}`; an answer
+    button also carries its question and try (`{"answer": "b", "step": "q1", "try": 1}`), so a
+    repeated click is taken once."""
     intent, entity = BUTTON_INTENTS[button.action]
     if entity is None:
         return f"/{intent}"
-    return f"/{intent}" + json.dumps({entity: button.value}, ensure_ascii=False)
+    entities: dict[str, Any] = {entity: button.value}
+    if button.step is not None:
+        entities["step"] = button.step
+    if button.attempt is not None:
+        entities["try"] = button.attempt
+    return f"/{intent}" + json.dumps(entities, ensure_ascii=False)
 
 
 def rasa_buttons(buttons: list[Button]) -> list[dict[str, str]]:
@@ -91,6 +99,12 @@ def sure_command(intent: dict[str, Any]) -> bool:
 def _entity(tracker: Tracker, name: str) -> str | None:
     return next((str(e.get("value")) for e in tracker.latest_message.get("entities", [])
                  if e.get("entity") == name and e.get("value") is not None), None)
+
+
+def _try_entity(tracker: Tracker) -> int | None:
+    """The try a clicked answer was for; a payload typed by hand with a bad one is just a typed answer."""
+    value = _entity(tracker, "try")
+    return int(value) if value is not None and value.isdigit() and len(value) <= 3 else None
 
 
 def render(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -127,7 +141,10 @@ class ActionLesson(Action):
                 elif intent == "lesson_where":
                     reply = tutoring.where(session, learner)
                 elif intent == "lesson_answer":
-                    reply = tutoring.answer(session, learner, _entity(tracker, "answer") or text)
+                    reply = tutoring.answer(session, learner, _entity(tracker, "answer") or text,
+                                            _entity(tracker, "step"), _try_entity(tracker))
+                elif asks_for_answer(text):  # "show me the answer", whatever intent NLU read
+                    reply = tutoring.reveal(session, learner)
                 elif tutoring.answers_open_question(session, learner, text):
                     reply = tutoring.answer(session, learner, text)  # "ok" can be an option's text
                 else:
@@ -222,7 +239,7 @@ def _reply_while_asking(tutoring: Tutoring, session: Session, learner: Learner, 
     be one (it is no accepted answer, nor a parameter pick); else the message is graded."""
     if not tutoring.asking(session, learner):
         return None, None
-    free = tutoring.free_question(session, learner, text, faq_answer)
+    free = tutoring.free_question(session, learner, text, faq_answer, lambda found: found.entry.answer)
     if free is not None:
         return free
     if sure_command(intent) and tutoring.may_be_command(session, learner, text):

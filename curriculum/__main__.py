@@ -8,6 +8,7 @@ from pathlib import Path
 
 from curriculum import LESSONS_DIR, SCHEMA_FILE, json_schema
 from curriculum.validate import check_files, lesson_files
+from curriculum.validate_asks import warnings_for_files
 
 
 def schema_text() -> str:
@@ -46,6 +47,10 @@ def check(paths: list[str]) -> int:
     errors = [e for e in errors if any(display[p] == e.file for p in shown)]
     for error in errors:
         print(error)
+    failed = {error.file for error in errors}
+    clean = sorted(p for p in shown if display[p] not in failed)  # errors first, then advice
+    for warning in warnings_for_files(clean, display):  # printed, never failing the check
+        print(warning)
     if errors:
         files_with_errors = len({error.file for error in errors})
         print(f"{len(errors)} error{'s' * (len(errors) != 1)} in {files_with_errors} "

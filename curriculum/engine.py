@@ -7,9 +7,9 @@ taken at once; a say waits for "next", an ask for an answer, a run for its resul
 """
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from curriculum import answers, picks
 from curriculum.model import (
     AskStep,
     BranchStep,
@@ -19,39 +19,24 @@ from curriculum.model import (
     MetricCondition,
     RunStep,
     SayStep,
+    ShortAsk,
     normalize_answer,
-    plain_dashes,
 )
+from curriculum.state import NEXT, Position, Turn
 
-NEXT = "next"
+__all__ = ["NEXT", "Position", "Turn", "answer", "hint", "next_step", "present", "reveal",
+           "run_finished", "skip", "start", "waiting_for"]
 
-
-@dataclass
-class Position:
-    """Where one learner is in one lesson, and what the lesson needs to remember."""
-
-    lesson_id: str
-    step_id: str | None  # None once the lesson is over
-    tries: dict[str, int] = field(default_factory=dict)  # ask id -> answers given
-    passed: dict[str, bool] = field(default_factory=dict)  # ask id -> right within its retries
-    hints: dict[str, int] = field(default_factory=dict)  # ask id -> hints shown
-    metrics: dict[str, dict[str, float]] = field(default_factory=dict)  # skill -> latest run's
-    chosen: dict[str, Any] = field(default_factory=dict)  # the open run step's picked parameters
-
-    @property
-    def finished(self) -> bool:
-        return self.step_id is None
+# The same typed answer again within this many seconds is the same message sent twice.
+DUPLICATE_SECONDS = 5.0
+REVEAL = re.compile(r"\b(?:(?:show|tell|give)\s+(?:me\s+)?(?:the\s+|your\s+)?(?:right\s+|correct\s+)?"
+                    r"answer|what(?:'?s|\s+is)\s+the\s+(?:right\s+|correct\s+)?answer|i\s+give\s+up|"
+                    r"reveal\s+(?:it|the\s+answer))\b", re.I)
 
 
-@dataclass
-class Turn:
-    """One message for the learner, plus what the chat layer must do about it."""
-
-    text: str
-    buttons: list[dict[str, str]] = field(default_factory=list)  # {"title", "payload"}
-    image: str | None = None
-    run: dict[str, Any] | None = None  # {"skill", "params", "choose"}: start this training
-    attempt: dict[str, Any] | None = None  # {"step", "answer", "correct"}: store this quiz try
+def asks_for_answer(text: str) -> bool:
+    """"show me the answer", "I give up": the learner wants the answer now."""
+    return REVEAL.search(text) is not None
 
 
 def start(lesson: Lesson) -> tuple[Position, list[Turn]]:
@@ -71,10 +56,10 @@ def present(lesson: Lesson, position: Position) -> list[Turn]:
             turns.append(Turn(step.text, [{"title": "Next", "payload": NEXT}], image=step.image))
             return turns
         if isinstance(step, AskStep):
-            turns.append(_question(step))
+            turns.append(_question(step, position))
             return turns
         if isinstance(step, RunStep):
-            turns.append(_run_turn(step, position))
+            turns.append(picks.run_turn(step, position))
             return turns
         if isinstance(step, CheckpointStep):
             if _holds(step, position):
@@ -97,24 +82,40 @@ def next_step(lesson: Lesson, position: Position) -> list[Turn]:
     if isinstance(step, SayStep):
         position.step_id = lesson.following(step.id)
         return present(lesson, position)
-    waiting = "an answer to the question" if isinstance(step, AskStep) else "the training's result"
-    return [Turn(f"I'm waiting for {waiting}. Say \"skip\" to move on without it.")]
+    if isinstance(step, RunStep):
+        # At a pick, "next" takes the default its button shows; once all is picked, the step
+        # starts its training (the chat side never lets it start a second one while one runs).
+        missing = picks.unchosen(step, position)
+        if missing:
+            return [_pick(step, position, "next", None)]
+        return present(lesson, position)
+    return [Turn("I'm waiting for an answer to the question. Say \"hint\", \"show me the "
+                 "answer\" or \"skip\".", _question(step, position).buttons)]
 
 
-def answer(lesson: Lesson, position: Position, reply: str) -> list[Turn]:
-    """A quiz answer, typed or clicked; wrong answers get feedback and, while retries last, a hint.
-    At a run step still missing a parameter, the reply is the learner's pick."""
+def answer(lesson: Lesson, position: Position, reply: str, *, step_id: str | None = None,
+           try_number: int | None = None, now: float | None = None) -> list[Turn]:
+    """A quiz answer, typed or clicked; at a run step still missing a parameter, the learner's
+    pick. A click names its step and try, and `now` times typed replies, so the same answer
+    arriving twice is taken once. While tries remain a wrong answer gets why it is wrong and the
+    next hint, never the answer; the answer comes after the last try or when asked for."""
     step = lesson.step(position.step_id) if not position.finished else None
-    if isinstance(step, RunStep) and _unchosen(step, position):
-        return [_choose(step, position, reply)]
+    repeated = _repeated(lesson, position, step, reply, step_id, try_number, now)
+    if repeated is not None:
+        return repeated
+    if isinstance(step, RunStep) and picks.unchosen(step, position):
+        return [_pick(step, position, reply, now)]
     if not isinstance(step, AskStep):
         return [Turn("There's no question open right now. Say \"next\" to go on.")]
+    if asks_for_answer(reply):
+        return reveal(lesson, position)
     if isinstance(step, ChoiceAsk) and step.option_for(reply) is None:
         # Not an answer at all (a typo, a stray message): tell them, but don't use up a try.
-        names = ", ".join(o.id for o in step.options)
-        return [Turn(f"I couldn't match that to one of the options ({names}). Click one, or type "
-                     "its letter.", _question(step).buttons)]
+        labels = ", ".join(f"**{o.text}**" for o in step.options[:-1]) + f" or **{step.options[-1].text}**"
+        return [Turn(f"I couldn't match that to one of the options: {labels}. Click one, or type "
+                     "it.", _question(step, position).buttons)]
     position.tries[step.id] = position.tries.get(step.id, 0) + 1
+    _remember(position, step.id, position.tries[step.id], reply, now)
     correct, feedback = _judge(step, reply)
     attempt = {"step": step.id, "answer": reply, "correct": correct, "try": position.tries[step.id]}
     if correct:
@@ -124,14 +125,24 @@ def answer(lesson: Lesson, position: Position, reply: str) -> list[Turn]:
         return [Turn(text, attempt=attempt), *present(lesson, position)]
     tries_left = step.retries + 1 - position.tries[step.id]
     if tries_left > 0:
-        hint = _next_hint(step, position)
-        text = (feedback or "Not quite.") + (f" Hint: {hint}" if hint else "") + " Try again."
-        return [Turn(text, attempt=attempt)]
+        hint_text = _next_hint(step, position)
+        text = (feedback or "Not quite.") + (f" Hint: {hint_text} Try again." if hint_text else
+                                             " Try again, or say \"show me the answer\".")
+        return [Turn(text, _question(step, position).buttons, attempt=attempt)]
     position.passed[step.id] = False
     position.step_id = lesson.following(step.id)
-    right = _right_answer(step)
-    text = (feedback or "Not quite.") + (f" The answer is {right}." if right else "")
+    text = " ".join(part for part in (feedback or "Not quite.", _answer_text(step)) if part)
     return [Turn(text, attempt=attempt), *present(lesson, position)]
+
+
+def reveal(lesson: Lesson, position: Position) -> list[Turn]:
+    """"Show me the answer": the answer and its explanation; the question counts as not passed."""
+    step = lesson.step(position.step_id) if not position.finished else None
+    if not isinstance(step, AskStep):
+        return [Turn("There's no question open right now, so there's no answer to show.")]
+    position.passed.setdefault(step.id, False)
+    position.step_id = lesson.following(step.id)
+    return [Turn(_answer_text(step) or "This one has no single answer to show."), *present(lesson, position)]
 
 
 def hint(lesson: Lesson, position: Position) -> list[Turn]:
@@ -139,7 +150,8 @@ def hint(lesson: Lesson, position: Position) -> list[Turn]:
     if not isinstance(step, AskStep):
         return [Turn("Hints are for quiz questions, and none is open right now.")]
     text = _next_hint(step, position)
-    return [Turn(f"Hint: {text}" if text else "No more hints for this one, sorry.")]
+    return [Turn(f"Hint: {text}" if text else "No more hints for this one. Have a try, or say "
+                                              "\"show me the answer\".")]
 
 
 def skip(lesson: Lesson, position: Position) -> list[Turn]:
@@ -186,77 +198,65 @@ def waiting_for(lesson: Lesson, position: Position) -> str:
 
 
 def _unchosen(step: RunStep, position: Position) -> list[str]:
-    return [name for name in step.choose if name not in position.chosen]
+    return picks.unchosen(step, position)
 
 
-def _run_turn(step: RunStep, position: Position) -> Turn:
-    """The run step's text and its first open pick, or, once everything is picked, the run."""
-    missing = _unchosen(step, position)
-    if missing:
-        spec = step.choose[missing[0]]
-        text = spec.prompt if position.chosen else f"{step.text}\n\n{spec.prompt}"
-        return Turn(text, _pick_buttons(spec))
-    params = {**step.params, **position.chosen}
-    text = step.text if not step.choose else "Training with " + ", ".join(
-        f"{name} = {value}" for name, value in position.chosen.items()) + "."
-    return Turn(text, run={"skill": step.skill, "params": params, "choose": dict(position.chosen)})
+def _pick(step: RunStep, position: Position, reply: str, now: float | None) -> Turn:
+    pick = picks.pick_number(position)
+    turn = picks.choose(step, position, reply)
+    if picks.pick_number(position) > pick:
+        _remember(position, step.id, pick, reply, now)
+    return turn
 
 
-def _pick_buttons(spec) -> list[dict[str, str]]:
-    if spec.options is not None:
-        return [{"title": str(value), "payload": str(value)} for value in spec.options]
-    if spec.default is not None:
-        return [{"title": f"You pick ({spec.default})", "payload": str(spec.default)}]
-    return []
+def _remember(position: Position, step_id: str, try_number: int, reply: str, now: float | None) -> None:
+    position.last = {"step": step_id, "try": try_number, "answer": normalize_answer(reply), "at": now}
 
 
-PICK_FOR_ME = re.compile(r"\b(you (pick|choose|decide)|default|any|whatever|dunno|don'?t know)\b", re.I)
+def _repeated(lesson: Lesson, position: Position, step: Any, reply: str, step_id: str | None,
+              try_number: int | None, now: float | None) -> list[Turn] | None:
+    """The turn for an answer that was already taken (a double click, a message sent twice), or
+    a click on a question that is closed; None for an answer to take."""
+    last = position.last or {}
+    same = last.get("answer") == normalize_answer(reply)
+    once = [Turn("(That answer came twice; I counted it once.)")]
+    if step_id is not None:
+        if same and last.get("step") == step_id and (try_number is None or last.get("try") == try_number):
+            return once
+        if step_id != position.step_id:
+            return [Turn("That button belongs to a question we've already left. Here's where we are:"),
+                    *present(lesson, position)]
+        return None
+    if same and now is not None and last.get("at") is not None and now - last["at"] < DUPLICATE_SECONDS:
+        return once
+    return None
 
 
-def _choose(step: RunStep, position: Position, reply: str) -> Turn:
-    """Read the learner's value for the first open parameter; out of bounds gets the bounds."""
-    name = _unchosen(step, position)[0]
-    spec = step.choose[name]
-    value: Any = None
-    if spec.options is not None:
-        wanted = normalize_answer(reply)
-        value = next((v for v in spec.options if normalize_answer(str(v)) == wanted), None)
-        if value is None and PICK_FOR_ME.search(reply):
-            value = spec.default if spec.default is not None else spec.options[0]
-        if value is None:
-            return Turn(f"Please pick one of: {', '.join(map(str, spec.options))}.", _pick_buttons(spec))
-    else:
-        number = re.search(r"-?\d+(?:\.\d+)?", plain_dashes(reply))
-        if number is None and PICK_FOR_ME.search(reply) and spec.default is not None:
-            value = spec.default
-        elif number is None:
-            return Turn(f"Please give a number from {spec.min:g} to {spec.max:g}.", _pick_buttons(spec))
-        else:
-            value = float(number.group())
-            if not spec.min <= value <= spec.max:
-                return Turn(f"{value:g} is outside what this lesson allows: pick a number from "
-                            f"{spec.min:g} to {spec.max:g}.", _pick_buttons(spec))
-            if isinstance(spec.min, int) and isinstance(spec.max, int):
-                if value != int(value):
-                    return Turn(f"{name} needs a whole number from {spec.min} to {spec.max}.",
-                                _pick_buttons(spec))
-                value = int(value)
-    position.chosen[name] = value
-    return _run_turn(step, position)
+def _try_of(step: Any, position: Position) -> int:
+    """The try the learner's next answer to this step would be (a pick's number at a run step)."""
+    if isinstance(step, RunStep):
+        return picks.pick_number(position)
+    return position.tries.get(step.id, 0) + 1
 
 
-def _question(step: AskStep) -> Turn:
+def _question(step: AskStep, position: Position) -> Turn:
     if isinstance(step, ChoiceAsk):
-        buttons = [{"title": option.text, "payload": option.id} for option in step.options]
+        context = {"step": step.id, "try": _try_of(step, position)}
+        buttons = [{"title": option.text, "payload": option.id, **context} for option in step.options]
         return Turn(step.question, buttons)
     return Turn(step.question + "\n\n(Type your answer.)")
 
 
 def _judge(step: AskStep, reply: str) -> tuple[bool, str | None]:
+    """(right, what to say about this answer): a wrong option's or foreseen wrong answer's
+    feedback says why it is wrong; `feedback_wrong` waits for the answer's reveal."""
     if isinstance(step, ChoiceAsk):
         option = step.option_for(reply)  # answer() has checked it names an option
         return option.correct, option.feedback
-    return step.accepts(reply), (None if step.accepts(reply) else step.feedback_wrong)
+    assert isinstance(step, ShortAsk)
+    if step.accepts(reply):
+        return True, None
+    return False, step.feedback_for(reply)
 
 
 def _next_hint(step: AskStep, position: Position) -> str | None:
@@ -270,8 +270,20 @@ def _next_hint(step: AskStep, position: Position) -> str | None:
 def _right_answer(step: AskStep) -> str | None:
     if isinstance(step, ChoiceAsk):
         return " / ".join(f"**{o.text}**" for o in step.correct_options) or None
+    assert isinstance(step, ShortAsk)
     plain = [a for a in step.accept if not a.startswith("re:")]
     return f"**{plain[0]}**" if plain else None
+
+
+def _answer_text(step: AskStep) -> str:
+    """The answer as revealed: "The answer is ..." and the explanation (`feedback_wrong`),
+    without saying the answer twice when the explanation already does."""
+    right = _right_answer(step)
+    explanation = step.feedback_wrong if isinstance(step, ShortAsk) else None
+    forms = step.forms if isinstance(step, ShortAsk) else [o.text for o in step.correct_options]
+    if explanation and any(answers.reveals(explanation, form) for form in forms if not form.startswith("re:")):
+        return explanation
+    return " ".join(part for part in ((f"The answer is {right}." if right else None), explanation) if part)
 
 
 def _holds(step: CheckpointStep, position: Position) -> bool:

@@ -22,6 +22,10 @@ class Button:
     title: str
     action: ButtonAction
     value: str | None = None
+    # An answer button names the question (step id) and the try it answers, so a second click
+    # on it is recognised as the same answer (issue 16: a double click used up both tries).
+    step: str | None = None
+    attempt: int | None = None
 
 
 @dataclass
@@ -61,7 +65,8 @@ def from_turn(turn: Turn, public_base_url: str) -> Message:
     """An engine turn as a message: paragraphs reflowed, lesson images as URLs of the API's
     /lesson-images route, and the engine's {"title", "payload"} buttons as Buttons ("next" or the
     answer they give)."""
-    buttons = [Button(b["title"], "next") if b["payload"] == NEXT else Button(b["title"], "answer", b["payload"])
+    buttons = [Button(b["title"], "next") if b["payload"] == NEXT else
+               Button(b["title"], "answer", b["payload"], b.get("step"), b.get("try"))
                for b in turn.buttons]
     image = turn.image
     if image and image.startswith("images/"):

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from curriculum import course, engine, positions, trainings
+from curriculum.answers import gives_away
 from curriculum.engine import Position, Turn
 from curriculum.library import LessonLibrary
 from curriculum.lookup import find_lesson
@@ -100,8 +101,15 @@ class Tutoring:
     def hint(self, session: Session, learner: Learner) -> Reply:
         return self._turn(session, learner, engine.hint)
 
-    def answer(self, session: Session, learner: Learner, text: str) -> Reply:
-        return self._turn(session, learner, lambda lesson, position: engine.answer(lesson, position, text))
+    def answer(self, session: Session, learner: Learner, text: str, step_id: str | None = None,
+               try_number: int | None = None) -> Reply:
+        """A typed or clicked answer; a click names its step and try, so a double click counts once."""
+        now = self.clock().timestamp()
+        return self._turn(session, learner, lambda lesson, position: engine.answer(
+            lesson, position, text, step_id=step_id, try_number=try_number, now=now))
+
+    def reveal(self, session: Session, learner: Learner) -> Reply:
+        return self._turn(session, learner, engine.reveal)
 
     def where(self, session: Session, learner: Learner) -> Reply:
         row = store.active_lesson(session, learner) or store.latest_lesson(session, learner)
@@ -138,19 +146,26 @@ class Tutoring:
     # `may_be_command` allows, else an answer (`answer`). Curriculum knows the question, not NLU.
 
     def free_question(self, session: Session, learner: Learner, text: str,
-                      faq_answer: Callable[[str], Any]) -> tuple[Reply, Any] | None:
+                      faq_answer: Callable[[str], Any],
+                      answer_text: Callable[[Any], str] = str) -> tuple[Reply, Any] | None:
         """(the open question again, the FAQ answer to show first) when the text reads like a
         question, isn't an accepted answer and `faq_answer` knows the answer; else None. No try
-        is used up."""
+        is used up. An FAQ answer whose text (`answer_text`) would give the open quiz question's
+        answer away is held back: (the question again, None)."""
         found = self._open_question(session, learner)
-        if found is None or not QUESTION.search(text):
+        if found is None or not QUESTION.search(text) or engine.asks_for_answer(text):
             return None
         row, lesson, position = found
-        if _accepts(lesson.step(position.step_id), text):
+        step = lesson.step(position.step_id)
+        if _accepts(step, text):
             return None
         answer = faq_answer(text)
         if answer is None:
             return None
+        if isinstance(step, AskStep) and gives_away(step, answer_text(answer)):
+            held = Message("That's a good question, and its answer would give this quiz away, so "
+                           "ask me again once you've answered it. Back to the lesson:")
+            return self._move(session, learner, row, lesson, engine.present, [held]), None
         return self._move(session, learner, row, lesson, engine.present, [Message("Back to the lesson:")]), answer
 
     def may_be_command(self, session: Session, learner: Learner, text: str) -> bool:
@@ -163,7 +178,7 @@ class Tutoring:
             return False
         _, lesson, position = found
         step = lesson.step(position.step_id)
-        if not isinstance(step, AskStep) or _accepts(step, text):
+        if not isinstance(step, AskStep) or _accepts(step, text) or engine.asks_for_answer(text):
             return False
         return isinstance(step, ChoiceAsk) or len(WORDS.findall(text)) >= 2
 

@@ -63,7 +63,7 @@ def test_action_lesson_starts_a_lesson_and_sets_the_slot_from_the_database(lesso
     assert "what do you give the computer" in texts(dispatcher)
     assert events == [SlotSet("lesson_asking", True)]
     payloads = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []]
-    assert '/lesson_answer{"answer": "b"}' in payloads
+    assert '/lesson_answer{"answer": "b", "step": "q-flip", "try": 1}' in payloads
     assert any((m.get("custom") or {}).get("data", {}).get("type") == "lesson" for m in dispatcher.messages)
 
 

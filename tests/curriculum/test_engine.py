@@ -146,7 +146,7 @@ def test_engine_run_step_asks_for_each_pick_within_bounds_before_it_runs():
     assert errors == []
     position, (prompt,) = start(lesson)
     assert "Training now." in prompt.text and "Epochs? 10 to 100." in prompt.text and prompt.run is None
-    assert prompt.buttons == [{"title": "You pick (50)", "payload": "50"}]
+    assert prompt.buttons == [{"title": "You pick (50)", "payload": "50", "step": "train", "try": 1}]
     assert waiting_for(lesson, position) == "answer"
     (refused,) = answer(lesson, position, "1000")
     assert "from 10 to 100" in refused.text and refused.run is None and not position.chosen

@@ -40,9 +40,16 @@ def test_short_answers_with_re_prefix_are_searched_case_insensitively():
 
 def test_choice_answers_match_the_option_id_number_or_text():
     ask = ChoiceAsk(type="ask", kind="choice", id="q", question="?", options=[
-        {"id": "a", "text": "One"}, {"id": "b", "text": "Ten", "correct": True}])
-    assert [ask.option_for(reply).id for reply in ("b", "B", "2", "ten.")] == ["b"] * 4
-    assert ask.option_for("eleven") is None and [o.id for o in ask.correct_options] == ["b"]
+        {"id": "a", "text": "Lower"}, {"id": "b", "text": "Higher", "correct": True}])
+    assert [ask.option_for(reply).id for reply in ("b", "B", "2", "higher.")] == ["b"] * 4
+    assert ask.option_for("sideways") is None and [o.id for o in ask.correct_options] == ["b"]
+
+
+def test_numeric_options_are_named_by_their_value_in_digits_or_words_never_by_position():
+    ask = ChoiceAsk(type="ask", kind="choice", id="q", question="?", options=[
+        {"id": "a", "text": "1"}, {"id": "b", "text": "8"}, {"id": "c", "text": "10", "correct": True}])
+    assert [ask.option_for(reply).id for reply in ("ten", "Ten.", "10", "c", "one")] == ["c", "c", "c", "c", "a"]
+    assert ask.option_for("3") is None  # the third option reads 10: "3" is not what the learner sees
 
 
 def test_a_branch_key_named_on_stays_a_string_in_yaml():
