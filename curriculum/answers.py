@@ -6,7 +6,7 @@ written in digits or words ("ten"), and linear formulas in x compared as formula
 Formulas are read by the small parser below, never by eval (sympy's `parse_expr` evals its
 input): an answer field only ever holds a number times x plus a number. Number words are the
 few dozen a quiz answer needs, mapped here rather than through a dependency (text2num and
-word2number parse far more than a quiz needs; see docs/decisions.md, "Fair short answers").
+word2number parse far more than a quiz needs; docs/decisions.md, D32).
 """
 
 import re

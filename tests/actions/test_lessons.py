@@ -103,6 +103,7 @@ def _domain():
     (Button("Skip it", "skip"), "/lesson_skip"),
     (Button("Examples of data", "answer", "b"), '/lesson_answer{"answer": "b"}'),
     (Button("50", "answer", "50"), '/lesson_answer{"answer": "50"}'),
+    (Button("10", "answer", "c", "q-output", 2), '/lesson_answer{"answer": "c", "step": "q-output", "try": 2}'),
 ])
 def test_each_button_action_maps_to_the_exact_payload_string_the_bot_reads(button, expected):
     assert payload(button) == expected
@@ -119,6 +120,7 @@ def test_every_button_intent_is_a_declared_intent_whose_rule_runs_action_lesson(
     for intent, entity in BUTTON_INTENTS.values():
         assert intent in domain["intents"] and lesson_rules[intent] == "action_lesson", intent
         assert entity is None or entity in domain["entities"], entity
+    assert {"step", "try"} <= set(domain["entities"])  # what an answer button carries besides its answer
 
 
 def test_an_answer_button_payload_carries_any_value_as_json():
@@ -230,3 +232,49 @@ def test_a_lesson_training_is_queued_with_a_job_card_and_its_result_moves_the_le
     events = lesson_goes_on(dispatcher, job)
     assert "The training is done." in texts(dispatcher) and events == [SlotSet("lesson_asking", False)]
     assert [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []] == ["/lesson_next"]
+
+
+# ---- issue 16: one click one try, "show me the answer", FAQ answers that would give it away ----
+
+def _click(payload_text: str) -> Tracker:
+    intent, _, raw = payload_text[1:].partition("{")
+    entities = [{"entity": k, "value": v} for k, v in json.loads("{" + raw).items()]
+    return tracker_for(payload_text, intent=intent, entities=entities)
+
+
+def test_a_double_clicked_quiz_button_is_one_attempt_and_the_second_click_says_so(at_the_first_question, lesson_db):
+    from db.models import QuizAttempt
+
+    dispatcher = at_the_first_question
+    ActionLesson().run(dispatcher, tracker_for("next", intent="lesson_repeat"), {})
+    (wrong,) = [b["payload"] for m in dispatcher.messages for b in m.get("buttons") or [] if '"a"' in b["payload"]]
+    assert wrong == '/lesson_answer{"answer": "a", "step": "q-flip", "try": 1}'
+    dispatcher.messages.clear()
+    ActionLesson().run(dispatcher, _click(wrong), {})
+    ActionLesson().run(dispatcher, _click(wrong), {})
+    assert "traditional programming" in texts(dispatcher) and "counted it once" in texts(dispatcher)
+    with lesson_db() as session:
+        assert [(a.step_id, a.try_number) for a in session.query(QuizAttempt)] == [("q-flip", 1)]
+
+
+def test_show_me_the_answer_reveals_it_even_when_nlu_is_sure_it_is_another_command(at_the_first_question):
+    dispatcher = at_the_first_question
+    events = ActionLessonReply().run(dispatcher, _tracker("show me the answer", "show_models", 0.97), {})
+    assert events == [] and "The answer is **Examples of data together with the right answers**" in texts(dispatcher)
+
+
+def test_show_me_the_answer_read_as_a_hint_request_still_reveals_it(at_the_first_question):
+    dispatcher = at_the_first_question
+    ActionLesson().run(dispatcher, tracker_for("tell me the answer", intent="lesson_hint"), {})
+    assert "The answer is **Examples of data" in texts(dispatcher) and "Hint:" not in texts(dispatcher)
+
+
+def test_an_faq_answer_that_would_give_the_quiz_away_is_not_shown_mid_question(at_the_first_question, monkeypatch):
+    dispatcher = at_the_first_question
+    entry = Entry(id="ml", kind="concept", topic="ML", questions=("what is machine learning?",),
+                  answer="You give it examples of data together with the right answers, and it infers rules.")
+    monkeypatch.setattr(runtime, "faq", lambda: SimpleNamespace(entry={"ml": entry}.get))
+    decision = {"intent": "faq", "entry_id": "ml", "score": 0.8}
+    ActionLessonReply().run(dispatcher, _tracker("what is machine learning?", "faq", 0.99, decision), {})
+    said = texts(dispatcher)
+    assert "infers rules" not in said and "give this quiz away" in said and "what do you give the computer" in said

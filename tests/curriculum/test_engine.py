@@ -4,7 +4,7 @@ waits for its result, checkpoints and branches decide by themselves."""
 import pytest
 
 from curriculum import LESSONS_DIR, load_lessons
-from curriculum.engine import NEXT, answer, hint, next_step, run_finished, skip, start
+from curriculum.engine import NEXT, answer, hint, next_step, present, run_finished, skip, start
 from curriculum.loader import parse_lesson
 
 LESSON = """
@@ -175,3 +175,147 @@ def test_engine_skipping_a_run_also_skips_the_checkpoint_that_tests_it(lesson):
     assert position.step_id == "train"
     (q2,) = skip(lesson, position)
     assert position.step_id == "q2" and "w for y = 2x - 1?" in q2.text
+
+
+# ---- issue 16: the hint ladder, reveals, labels, one click one try, run-step prompts ------------
+
+LADDER = """
+id: ladder
+title: Ladder
+chapters: [2]
+minutes: 5
+steps:
+  - id: q-relu
+    type: ask
+    kind: short
+    question: "Which activation keeps positives and zeroes negatives?"
+    accept: [relu]
+    synonyms: [rectifier]
+    hints: ["Four letters.", "It starts with R."]
+    wrong_answers:
+      - {answers: [sigmoid], feedback: "Sigmoid squashes every value into 0 to 1."}
+    retries: 2
+    feedback_wrong: "That is ReLU, the rectified linear unit."
+  - id: q-out
+    type: ask
+    kind: choice
+    question: "How many output neurons for 10 classes?"
+    options:
+      - {id: a, text: "1", feedback: "One neuron gives one score, not one per class."}
+      - {id: b, text: "10", correct: true}
+  - {id: done, type: say, text: "Done."}
+"""
+
+
+@pytest.fixture
+def ladder():
+    parsed, _, errors = parse_lesson(LADDER, "ladder.yml")
+    assert errors == []
+    return parsed
+
+
+def test_engine_wrong_answers_while_tries_remain_say_why_and_the_next_hint_never_the_answer(ladder):
+    position, _ = start(ladder)
+    (first,) = answer(ladder, position, "sigmoid")
+    assert first.text == "Sigmoid squashes every value into 0 to 1. Hint: Four letters. Try again."
+    (second,) = answer(ladder, position, "tanh")
+    assert second.text == "Not quite. Hint: It starts with R. Try again."
+    for said in (first.text, second.text):
+        assert "relu" not in said.lower() and "rectified" not in said.lower()
+    last, _ = answer(ladder, position, "softmax")
+    assert "That is ReLU, the rectified linear unit." in last.text and position.passed["q-relu"] is False
+
+
+def test_engine_without_hints_left_a_wrong_answer_offers_show_me_the_answer(ladder):
+    position, _ = start(ladder)
+    position.hints["q-relu"] = 2
+    (wrong,) = answer(ladder, position, "tanh")
+    assert 'say "show me the answer"' in wrong.text and "ReLU" not in wrong.text
+
+
+def test_engine_show_me_the_answer_reveals_it_counts_not_passed_and_moves_on(ladder):
+    position, _ = start(ladder)
+    revealed, question = answer(ladder, position, "just show me the answer")
+    assert "That is ReLU" in revealed.text and revealed.attempt is None
+    assert position.passed["q-relu"] is False and "How many output neurons" in question.text
+
+
+def test_engine_a_short_answer_in_a_sentence_or_a_synonym_is_right(ladder):
+    for reply in ("I think it's relu", "a rectifier?"):
+        position, _ = start(ladder)
+        assert answer(ladder, position, reply)[0].attempt["correct"] is True
+
+
+def test_engine_a_number_in_words_names_the_option_reading_it(ladder):
+    position, _ = start(ladder)
+    position.step_id = "q-out"
+    (right, _) = answer(ladder, position, "ten")
+    assert right.attempt == {"step": "q-out", "answer": "ten", "correct": True, "try": 1}
+
+
+def test_engine_an_unmatched_reply_lists_the_options_by_their_button_labels_not_letters(ladder):
+    position, _ = start(ladder)
+    position.step_id = "q-out"
+    (reply,) = answer(ladder, position, "purple")
+    assert "**1** or **10**" in reply.text and "(a, b" not in reply.text and "letter" not in reply.text
+    assert [b["title"] for b in reply.buttons] == ["1", "10"]
+
+
+def test_engine_a_double_click_on_an_answer_button_is_one_try(ladder):
+    position, _ = start(ladder)
+    position.step_id = "q-out"
+    buttons = present(ladder, position)[0].buttons
+    assert {(b["step"], b["try"]) for b in buttons} == {("q-out", 1)}
+    (wrong,) = answer(ladder, position, "a", step_id="q-out", try_number=1)
+    (again,) = answer(ladder, position, "a", step_id="q-out", try_number=1)
+    assert wrong.attempt["try"] == 1 and again.attempt is None and "counted it once" in again.text
+    assert position.tries["q-out"] == 1 and position.step_id == "q-out"
+    assert [b["try"] for b in wrong.buttons] == [2, 2]  # the retry's buttons name the next try
+
+
+def test_engine_a_double_click_on_the_right_answer_is_not_graded_against_the_next_question(ladder):
+    position, _ = start(ladder)
+    right, _ = answer(ladder, position, "relu", now=100.0)
+    (again,) = answer(ladder, position, "relu", now=101.0)  # the same message, sent twice
+    assert right.attempt["correct"] and again.attempt is None and position.step_id == "q-out"
+    assert position.tries.get("q-out") is None
+    late, here = answer(ladder, position, "purple", step_id="q-relu", try_number=1)  # an old button
+    assert "already left" in late.text and "How many output neurons" in here.text
+    assert position.tries.get("q-out") is None
+
+
+def test_engine_the_same_typed_answer_after_the_window_is_a_new_try(ladder):
+    position, _ = start(ladder)
+    answer(ladder, position, "tanh", now=100.0)
+    (again,) = answer(ladder, position, "tanh", now=100.0 + 30)
+    assert again.attempt["try"] == 2
+
+
+def _at_run(lesson, run):
+    from curriculum.engine import Position
+    return Position(lesson.id, run.id)
+
+
+SHIPPED = load_lessons(LESSONS_DIR)
+RUNS = [(lesson.id, run.id) for lesson in SHIPPED.values() for run in lesson.runs]
+
+
+@pytest.mark.parametrize("word", ["next", "ok", "go"])
+@pytest.mark.parametrize(("lesson_id", "run_id"), RUNS)
+def test_engine_next_ok_or_go_at_every_shipped_run_step_takes_the_button_defaults_and_starts_it(
+        lesson_id, run_id, word):
+    from curriculum.engine import waiting_for
+
+    lesson = SHIPPED[lesson_id]
+    run = lesson.step(run_id)
+    position = _at_run(lesson, run)
+    prompt = present(lesson, position)[-1]
+    for name, spec in run.choose.items():  # each pick offers its default on a button
+        assert prompt.run is None and prompt.buttons[0]["payload"] == str(spec.default)
+        (prompt,) = answer(lesson, position, word) if name != next(iter(run.choose)) or word != "next" \
+            else next_step(lesson, position)
+    assert prompt.run == {"skill": run.skill, "params": {**run.params, **{n: s.default for n, s in run.choose.items()}},
+                          "choose": {n: s.default for n, s in run.choose.items()}}
+    assert waiting_for(lesson, position) == "run"
+    (started,) = next_step(lesson, position)  # "next" with everything picked starts it, never "waiting"
+    assert started.run == prompt.run and "waiting" not in started.text

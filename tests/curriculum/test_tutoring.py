@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from curriculum import LESSONS_DIR, positions
+from curriculum.engine import Position
 from curriculum.library import LessonLibrary
 from curriculum.tutoring import Tutoring
 from db import repository as repo
@@ -350,3 +352,93 @@ def test_tutoring_skipping_a_running_training_moves_on_and_its_late_result_chang
     _finish(session, job, JobStatus.succeeded, {"final_loss": 0.01})
     assert tutoring.job_finished(session, job) is None
     assert session.query(LessonProgress).filter_by(lesson_id="tiny").one().step_id == "q2"
+
+
+# ---- issue 16 ------------------------------------------------------------------------------------
+
+def test_tutoring_next_at_a_run_whose_training_never_started_starts_it_instead_of_waiting(
+        tutoring, learner, monkeypatch):
+    session, me = learner()
+    _to_the_run(tutoring, session, me)
+    real = service.enqueue
+
+    def refuse(*args, **kwargs):
+        raise service.FairUseRefused("You have too many trainings today.")
+    monkeypatch.setattr(service, "enqueue", refuse)
+    refused = tutoring.answer(session, me, "20")
+    assert "too many trainings" in texts(refused) and session.query(LessonProgress).one().job_id is None
+    monkeypatch.setattr(service, "enqueue", real)
+    started = tutoring.next(session, me)
+    (job,) = repo.active_jobs(session, me)
+    assert "waiting" not in texts(started) and f"Job #{job.id} is queued" in texts(started)
+    assert job.params["epochs"] == 20 and session.query(LessonProgress).one().job_id == job.id
+
+
+def test_tutoring_the_same_typed_answer_twice_within_seconds_is_one_attempt(tutoring, learner, clock):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    tutoring.answer(session, me, "b")
+    clock.now += timedelta(seconds=1)
+    again = tutoring.answer(session, me, "b")
+    assert "counted it once" in texts(again)
+    clock.now += timedelta(seconds=20)
+    tutoring.answer(session, me, "b")  # later, the learner really means it again: the last try
+    assert [(a.try_number, a.correct) for a in session.query(QuizAttempt).order_by(QuizAttempt.id)] == [
+        (1, False), (2, False)]
+
+
+def test_tutoring_a_clicked_answer_twice_is_one_attempt(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    (button,) = [b for m in tutoring.next(session, me).messages for b in m.buttons if b.value == "b"]
+    assert (button.step, button.attempt) == ("q1", 1)
+    tutoring.answer(session, me, "b", button.step, button.attempt)
+    tutoring.answer(session, me, "b", button.step, button.attempt)
+    assert session.query(QuizAttempt).count() == 1
+
+
+def test_tutoring_an_faq_answer_that_names_the_open_answer_is_held_back(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    telling = SimpleNamespace(entry=SimpleNamespace(answer="A neuron learns a weight and a bias."))
+    reply, shown = tutoring.free_question(session, me, "what does a neuron learn?", lambda text: telling,
+                                          lambda found: found.entry.answer)
+    assert shown is None and "give this quiz away" in texts(reply) and "What does a neuron learn?" in texts(reply)
+    harmless = SimpleNamespace(entry=SimpleNamespace(answer="Overfitting is memorising the training data."))
+    _, shown = tutoring.free_question(session, me, "what is overfitting?", lambda text: harmless,
+                                      lambda found: found.entry.answer)
+    assert shown is harmless and session.query(QuizAttempt).count() == 0
+
+
+def test_tutoring_show_me_the_answer_is_never_taken_for_a_command_or_a_free_question(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    tutoring.next(session, me)
+    assert not tutoring.may_be_command(session, me, "show me the answer")
+    assert tutoring.free_question(session, me, "what's the answer?", lambda text: "known") is None
+    reply = tutoring.answer(session, me, "what's the answer?")
+    assert "The answer is **A weight and a bias**" in texts(reply) and "How many epochs" in texts(reply)
+
+
+SHIPPED_RUNS = [(lesson.id, run.id) for lesson in LessonLibrary(LESSONS_DIR).ordered() for run in lesson.runs]
+
+
+@pytest.mark.parametrize(("lesson_id", "run_id"), SHIPPED_RUNS)
+def test_tutoring_next_at_every_shipped_run_step_queues_its_training_with_the_button_defaults(
+        learner, clock, lesson_id, run_id):
+    tutoring = Tutoring(LessonLibrary(LESSONS_DIR), "http://tutor.test", clock=clock)
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "", lesson_id)
+    row = session.query(LessonProgress).one()
+    positions.save(session, row, Position(lesson_id, run_id), clock())
+    run = tutoring.library.get(lesson_id).step(run_id)
+    said = texts(tutoring.repeat(session, me))
+    for _ in run.choose:
+        said += texts(tutoring.next(session, me))
+    (job,) = repo.active_jobs(session, me)
+    assert "waiting" not in said and f"Job #{job.id} is queued" in said
+    assert job.skill == run.skill and row.job_id == job.id
+    assert {name: job.params[name] for name in run.choose} == {name: spec.default for name, spec in run.choose.items()}
+    assert "still going" in texts(tutoring.next(session, me)) and len(repo.active_jobs(session, me)) == 1
