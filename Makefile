@@ -16,6 +16,13 @@ WEB_BUNDLE := web/dist/chat.js
 run: setup
 	$(APP_PY) -m tutor run
 
+# The scaled profile (tutor/scaled.py, docs/decisions.md, D31): the machine's PostgreSQL (jobs
+# database, Rasa tracker store) and Redis (Celery broker, Rasa lock store), 2 Celery workers. It
+# prints what it connected to, and stops at once naming a server that is not running.
+.PHONY: run-scaled
+run-scaled: setup
+	$(APP_PY) -m tutor run-scaled
+
 # The whole suite on two workers (the machine has 2 cores). tests/conftest.py puts every test on
 # the shared stack in xdist group "stack": one worker boots the stack once and runs them in order,
 # the other runs everything else meanwhile. PYTEST_WORKERS=0 runs it in one process.

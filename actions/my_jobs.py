@@ -12,6 +12,7 @@ from actions import runtime
 from actions.queueing import learner_of
 from db import repository as repo
 from db.models import Job
+from jobs import engine
 from jobs.delivery import never_shown
 from skills import registry
 from tutor.payloads import JobsCancelled, ModelItem, ModelList, as_json_message
@@ -55,6 +56,8 @@ class ActionCancelJob(Action):
                     repo.cancel_job(session, job, CANCELLED)
                 session.commit()
                 ids = [job.id for job in active]
+            for job_id in ids:  # the engine stops a running one (jobs/engine.py)
+                engine.cancel(job_id, runtime.settings())
         except SQLAlchemyError:
             log.exception("could not cancel")
             dispatcher.utter_message(text=DB_DOWN)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db import repository as repo
 from db.models import Job, JobStatus, Learner, utcnow
-from jobs import policy
+from jobs import engine, policy
 from jobs.policy import FairUse
 from skills import registry
 from skills.base import FromRun
@@ -38,22 +38,26 @@ class NotYourJob(Exception):
 
 
 def enqueue(session: Session, learner: Learner, conversation_id: str, skill: str,
-            params: dict, limits: FairUse | None = None) -> Job:
+            params: dict, limits: FairUse | None = None, settings: Settings | None = None) -> Job:
     """Validate `params` against the skill's own Params and store a queued job.
 
     Raises pydantic.ValidationError for out-of-bounds settings (callers explain the bounds),
     KeyError for an unknown skill, and FairUseRefused when the learner already has `limits`
     (default: the settings') worth of jobs. The stored params are the validated ones, so the
-    worker runs exactly what the learner was promised.
+    worker runs exactly what the learner was promised. The configured job engine is told once
+    the caller commits (jobs/engine.py).
     """
     spec = registry.get(skill)
     validated = spec.params.model_validate(params)
     now = utcnow()
     active, recent = repo.learner_usage(session, learner, since=now - timedelta(hours=1))
-    reason = policy.refusal(limits or fair_use(Settings()), active, recent, now)
+    settings = settings or Settings()
+    reason = policy.refusal(limits or fair_use(settings), active, recent, now)
     if reason is not None:
         raise FairUseRefused(reason)
-    return repo.create_job(session, learner, conversation_id, skill, validated.model_dump(mode="json"))
+    job = repo.create_job(session, learner, conversation_id, skill, validated.model_dump(mode="json"))
+    engine.submit_after_commit(session, job.id, settings)  # the scaled engine learns of it (D31)
+    return job
 
 
 def job_card(job: Job) -> JobCard:

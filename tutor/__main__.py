@@ -96,12 +96,43 @@ def cmd_run(settings: Settings) -> None:
     sys.exit(supervise(stack, banner))
 
 
+def cmd_run_scaled(settings: Settings) -> None:
+    """The scaled profile (tutor/scaled.py): PostgreSQL, Redis, Celery workers; fails at once,
+    naming the server, when one is not running."""
+    from tutor.scaled import ScaledStack, check_servers
+    from tutor.staff_token import with_staff_token
+    from tutor.supervisor import ServiceFailed
+
+    _log_to_terminal_and_file(settings)
+    settings, _stored = with_staff_token(settings)
+    stack = ScaledStack(settings)
+    started = time.monotonic()
+    say(f"Starting Tutor, scaled (Rasa, action server, {stack.settings.celery_workers} Celery "
+        "workers, API)...")
+    try:
+        connected = check_servers(stack.settings)
+    except ServiceFailed as exc:
+        say(f"Tutor did not start: {exc}", err=True)
+        sys.exit(1)
+    say("Connected to:\n" + "\n".join(connected))
+
+    def banner() -> str:
+        return (f"\nTutor (scaled) is ready in {time.monotonic() - started:.1f} s. "
+                f"Chat at {stack.settings.public_base_url}/\n"
+                f"Jobs on Celery (queue {stack.settings.celery_queue}). Logs: {stack.settings.logs_dir}\n"
+                "A service that exits is restarted. Press Ctrl-C to stop.")
+
+    sys.exit(supervise(stack, banner))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tutor")
-    parser.add_argument("command", choices=["run", "migrate", "train-bot"])
+    parser.add_argument("command", choices=["run", "run-scaled", "migrate", "train-bot"])
     args = parser.parse_args(argv)
     settings = Settings()
-    {"run": cmd_run, "migrate": cmd_migrate, "train-bot": cmd_train_bot}[args.command](settings)
+    commands = {"run": cmd_run, "run-scaled": cmd_run_scaled, "migrate": cmd_migrate,
+                "train-bot": cmd_train_bot}
+    commands[args.command](settings)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def rasa_argv(settings: Settings, model: Path) -> list[str]:
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--credentials", str(settings.bot_dir / "credentials.yml"),
-        "--endpoints", str(settings.bot_dir / "endpoints.yml"),
+        "--endpoints", str(settings.bot_dir / settings.rasa_endpoints_file),
     ]
 
 
@@ -46,6 +46,20 @@ def app_argv(name: str, settings: Settings) -> list[str]:
         "api": [python, "-m", "uvicorn", "api.main:create_app", "--factory",
                 "--host", settings.host, "--port", str(settings.api_port)],
     }[name]
+
+
+def celery_worker_argv(index: int) -> list[str]:
+    """One Celery worker of the scaled profile (jobs/celery_worker.py); %h is Celery's host name."""
+    return [sys.executable, "-m", "jobs.celery_worker", f"--name=worker-{index}@%h"]
+
+
+def scaled_services(settings: Settings, model: Path) -> list[Service]:
+    """`make run-scaled` (tutor/scaled.py) and compose: the jobs on N Celery workers instead of
+    the polling worker; Rasa reads settings.rasa_endpoints_file (endpoints-scaled.yml)."""
+    plain = {service.name: service for service in services(settings, model)}
+    workers = [Service(f"worker-{i}", celery_worker_argv(i), ready_log=" ready.")
+               for i in range(1, settings.celery_workers + 1)]
+    return [plain["actions"], *workers, plain["api"], plain["rasa"]]
 
 
 def services(settings: Settings, model: Path) -> list[Service]:

@@ -7,6 +7,7 @@ touches the disk or network: folders and engines are made by the factories that 
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
@@ -112,9 +113,50 @@ class Settings(BaseSettings):
     # for 10 learners took p50 173 ms / p95 745 ms; at 1, p50 75 ms / p95 145 ms.
     tf_threads: int = Field(default=1, ge=0, le=64)
 
+    # Which engine runs jobs (jobs/engine.py, docs/decisions.md, D31): "db" is the embedded
+    # default (the jobs table polled by jobs.worker, no server); "celery" sends each job's id to
+    # Celery workers (jobs/celery_worker.py) over the broker. The jobs table is the truth either way.
+    job_engine: Literal["db", "celery"] = "db"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "tutor-jobs"
+    # Celery's own limits, behind the job sandbox's (job_time_limit, job_memory_limit_mb): the
+    # soft one raises in the task, the hard one kills the pool process. Unset: derived from
+    # job_time_limit (celery_soft_limit); 0 turns the soft one off.
+    celery_soft_time_limit: float | None = Field(default=None, ge=0)
+    celery_hard_time_limit: float | None = Field(default=None, gt=0)
+    # A pool process is replaced after this many jobs, or when its resident memory passes this.
+    celery_max_tasks_per_child: int = Field(default=50, ge=1)
+    celery_max_memory_per_child_mb: int = Field(default=1024, ge=16)
+    # Rasa's endpoints file under bot_dir: endpoints-scaled.yml in the scaled profile (Redis lock
+    # store, no tracker cache: D28) and in compose.
+    rasa_endpoints_file: str = "endpoints.yml"
+    # Rasa's RedisLockStore (endpoints-scaled.yml reads its host, port and database from here).
+    lock_store_url: str = "redis://127.0.0.1:6379/1"
+    # Celery workers `make run-scaled` starts (one pool process each).
+    celery_workers: int = Field(default=2, ge=1)
+
     @cached_property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'tutor.db'}"
+
+    @property
+    def celery_soft_limit(self) -> float | None:
+        """Seconds before Celery raises in a task: past the sandbox's limit and its kill grace."""
+        if self.celery_soft_time_limit is not None:
+            return self.celery_soft_time_limit or None
+        return self.job_time_limit + self.job_kill_grace_seconds + 15
+
+    @property
+    def celery_hard_limit(self) -> float:
+        if self.celery_hard_time_limit is not None:
+            return self.celery_hard_time_limit
+        return (self.celery_soft_limit or self.job_time_limit) + 30
+
+    @property
+    def celery_visibility_timeout(self) -> float:
+        """Redis redelivers an unacknowledged message after this long: above the hard limit, so
+        a long job is never handed to a second worker while it still runs (D15)."""
+        return self.celery_hard_limit + 60
 
     @property
     def slack_enabled(self) -> bool:
@@ -208,6 +250,21 @@ class Settings(BaseSettings):
             "TUTOR_TF_THREADS": str(self.tf_threads),
             **({"TF_NUM_INTRAOP_THREADS": str(self.tf_threads),
                 "TF_NUM_INTEROP_THREADS": str(self.tf_threads)} if self.tf_threads else {}),
+            "TUTOR_JOB_ENGINE": self.job_engine,
+            "TUTOR_BROKER_URL": self.broker_url,
+            "TUTOR_CELERY_QUEUE": self.celery_queue,
+            **({"TUTOR_CELERY_SOFT_TIME_LIMIT": str(self.celery_soft_time_limit)}
+               if self.celery_soft_time_limit is not None else {}),
+            **({"TUTOR_CELERY_HARD_TIME_LIMIT": str(self.celery_hard_time_limit)}
+               if self.celery_hard_time_limit is not None else {}),
+            "TUTOR_CELERY_MAX_TASKS_PER_CHILD": str(self.celery_max_tasks_per_child),
+            "TUTOR_CELERY_MAX_MEMORY_PER_CHILD_MB": str(self.celery_max_memory_per_child_mb),
+            "TUTOR_RASA_ENDPOINTS_FILE": self.rasa_endpoints_file,
+            "TUTOR_LOCK_STORE_URL": self.lock_store_url,
+            # Read by bot/endpoints-scaled.yml (Rasa's lock store takes a host, port and db).
+            "LOCK_STORE_HOST": urlsplit(self.lock_store_url).hostname or "127.0.0.1",
+            "LOCK_STORE_PORT": str(urlsplit(self.lock_store_url).port or 6379),
+            "LOCK_STORE_DB": urlsplit(self.lock_store_url).path.strip("/") or "0",
             "TUTOR_MAX_MESSAGE_CHARS": str(self.max_message_chars),
             "TUTOR_WORKER_POLL_SECONDS": str(self.worker_poll_seconds),
             "TUTOR_PROGRESS_MIN_INTERVAL": str(self.progress_min_interval),

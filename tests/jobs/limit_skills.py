@@ -65,3 +65,17 @@ SLOW = SkillSpec("slow", "slow", Params, slow)
 HANG = SkillSpec("hang", "hang", Params, hang)
 ALLOCATE = SkillSpec("allocate", "allocate", Params, allocate)
 FOLDERS = SkillSpec("folders", "folders", FolderParams, crash_with_settings, settings=("hub_module_dir",))
+
+
+def kill_worker(params, out_dir, progress):
+    """Kills the process that runs the job sandbox (a Celery pool process), as a poison job whose
+    every attempt takes its worker down would."""
+    import signal
+
+    progress(0.1, "about to take the worker down")
+    time.sleep(0.3)  # the progress is recorded first
+    os.kill(os.getppid(), signal.SIGKILL)
+    time.sleep(3600)
+
+
+KILL_WORKER = SkillSpec("kill_worker", "kill_worker", Params, kill_worker)

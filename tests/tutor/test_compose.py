@@ -1,4 +1,5 @@
-"""docker-compose.yml stays true to `make run`: same services, commands, ports and variables.
+"""docker-compose.yml stays true to `make run-scaled`: same services, commands, ports and variables
+(`make run`'s, with PostgreSQL, Redis and Celery workers in place of SQLite and the polling worker).
 
 No Docker engine runs here (docs/decisions.md, D12), so this checks the file statically
 against tutor/services.py and tutor/settings.py.
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
-from tutor.services import app_argv, rasa_argv, services
+from tutor.services import app_argv, celery_worker_argv, rasa_argv, scaled_services
 from tutor.settings import Settings
 
 
@@ -34,16 +35,34 @@ def monkeypatch_module():
         yield mp
 
 
-def test_compose_runs_every_service_make_run_starts(compose):
-    started = {s.name for s in services(Settings(), Path("model.tar.gz"))}
+def test_compose_runs_every_service_make_run_scaled_starts(compose, compose_settings):
+    started = {s.name for s in scaled_services(compose_settings, Path("model.tar.gz"))}
     assert started <= set(compose)
-    assert {"postgres", "migrate"} <= set(compose)
+    assert {"postgres", "redis", "migrate"} <= set(compose)
+    assert {"worker-1", "worker-2"} <= started and "worker" not in compose
 
 
-@pytest.mark.parametrize("name", ["actions", "worker", "api"])
+@pytest.mark.parametrize("name", ["actions", "api"])
 def test_compose_app_commands_match_make_run(compose, compose_settings, name):
     expected = [("python" if part == sys.executable else part) for part in app_argv(name, compose_settings)]
     assert compose[name]["command"] == expected
+
+
+@pytest.mark.parametrize("index", [1, 2])
+def test_compose_celery_workers_match_make_run_scaled(compose, index):
+    expected = [("python" if part == sys.executable else part) for part in celery_worker_argv(index)]
+    assert compose[f"worker-{index}"]["command"] == expected
+
+
+def test_compose_runs_jobs_on_celery_with_redis_and_rasas_redis_lock_store(compose, compose_settings):
+    assert compose_settings.job_engine == "celery"
+    assert compose_settings.broker_url.startswith("redis://redis:6379/")
+    endpoints = yaml.safe_load((ROOT / "bot" / compose_settings.rasa_endpoints_file).read_text())
+    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["tracker_store"]["cache_conversations"] == 0  # several Rasa processes (D28)
+    env = compose["api"]["environment"]
+    assert (env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"]) == ("redis", "6379")
+    assert "ports" not in compose["redis"]
 
 
 def test_compose_rasa_command_matches_make_run(compose, compose_settings):
@@ -92,13 +111,13 @@ def test_compose_takes_the_postgres_password_from_the_environment(compose):
 def test_compose_sets_every_variable_make_run_passes(compose, compose_settings):
     env = compose["api"]["environment"]
     assert set(compose_settings.child_env()) <= set(env)
-    for service in ("actions", "worker", "api", "migrate", "rasa"):
+    for service in ("actions", "worker-1", "worker-2", "api", "migrate", "rasa"):
         assert compose[service]["environment"] == env
     assert env["DATABASE_URL"].startswith("postgresql://")
     assert compose_settings.action_endpoint_url == env["ACTION_ENDPOINT_URL"]
 
 
-@pytest.mark.parametrize("name", ["endpoints.yml", "credentials.yml"])
+@pytest.mark.parametrize("name", ["endpoints.yml", "endpoints-scaled.yml", "credentials.yml"])
 def test_compose_gives_rasa_every_variable_its_config_files_read(compose, name):
     needed = set(re.findall(r"\$\{(\w+)\}", (ROOT / "bot" / name).read_text()))
     assert needed and needed <= set(compose["rasa"]["environment"])
@@ -124,7 +143,7 @@ def test_dockerfile_copies_every_package_the_services_import_and_the_data_they_r
 
 def test_compose_services_share_one_lesson_folder_so_staff_edits_reach_the_chat():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    for service in ("api", "actions", "worker"):
+    for service in ("api", "actions", "worker-1", "worker-2"):
         assert "./lessons:/app/lessons" in compose["services"][service]["volumes"], service
 
 

@@ -1,0 +1,87 @@
+"""The scaled profile boots (PostgreSQL, Redis, 2 Celery workers, tutor/scaled.py) and a socket.io
+learner trains y = 2x - 1 through it: the job runs in a Celery worker's pool process, Rasa takes
+its conversation locks in Redis and keeps its tracker in PostgreSQL."""
+
+import threading
+import uuid
+
+import psutil
+import pytest
+import redis
+import sqlalchemy as sa
+
+from db.engine import make_engine
+from db.models import Job, JobStatus
+from tests.conftest import require_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+REDIS_DB = 13  # apart from make run-scaled's 0 and 1 and the Celery tests' 15
+
+
+@pytest.fixture
+def scaled(tmp_path, postgres_url, bot_model):
+    require_server("Redis", "127.0.0.1", 6379)
+    from tutor.scaled import ScaledStack
+    from tutor.supervisor import isolated_settings
+
+    queue = f"tutor-scaled-test-{uuid.uuid4().hex[:8]}"
+    settings = isolated_settings(tmp_path / "var", database_url=postgres_url,
+                                 broker_url=f"redis://127.0.0.1:6379/{REDIS_DB}",
+                                 lock_store_url=f"redis://127.0.0.1:6379/{REDIS_DB}", celery_queue=queue)
+    with ScaledStack(settings, model=bot_model) as stack:
+        yield stack
+    redis.Redis.from_url(settings.broker_url).delete(queue)
+
+
+def test_scaled_profile_boots_on_postgres_and_redis_and_a_learner_trains_y_2x_minus_1(scaled):
+    from tutor.chat_client import Learner
+
+    settings = scaled.settings
+    assert settings.job_engine == "celery" and settings.tracker_url == settings.database_url
+    assert {"worker-1", "worker-2"} <= set(scaled.procs) and "worker" not in scaled.procs
+    assert [line.split(": ", 1)[1] for line in scaled.connected] == [
+        "jobs database and Rasa tracker store", "Celery broker", "Rasa lock store"]
+
+    seen: list[bytes] = []
+    watcher = redis.Redis.from_url(settings.lock_store_url)
+
+    def watch_locks() -> None:
+        with watcher.monitor() as monitor:
+            for command in monitor.listen():
+                seen.append(command["command"].encode())
+                if len(seen) > 5000 or done.is_set():
+                    return
+
+    done = threading.Event()
+    threading.Thread(target=watch_locks, daemon=True).start()
+
+    learner = Learner(settings.chat_socket_url).connect()
+    try:
+        learner.say("Train a neuron to learn y = 2x - 1")
+        ack = learner.wait_for(lambda r: "Job #" in r.text, timeout=30)
+        assert "500 epochs" in ack.text
+        result = learner.wait_for(lambda r: r.payload_type == "result", timeout=120)
+    finally:
+        done.set()
+        learner.close()
+    metrics = result.message["metrics"]
+    assert result.message["status"] == "succeeded"
+    assert metrics["weight"] == pytest.approx(2.0, abs=0.1) and metrics["bias"] == pytest.approx(-1.0, abs=0.1)
+
+    engine = make_engine(settings.db_url)
+    try:
+        with engine.connect() as conn:
+            job = conn.execute(sa.select(Job.status, Job.worker_id).where(
+                Job.conversation_id == learner.session_id)).one()
+            events = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                                  {"s": learner.session_id}).scalar_one()
+    finally:
+        engine.dispose()
+    assert job.status is JobStatus.succeeded
+    # The job ran in a pool process of one of the two Celery workers (jobs/celery_worker.py).
+    pool_pids = {child.pid for name in ("worker-1", "worker-2")
+                 for child in psutil.Process(scaled.procs[name].pid).children()}
+    assert int(job.worker_id.split(":")[1]) in pool_pids
+    assert events > 0  # Rasa's tracker store is the PostgreSQL database
+    assert any(f"tutor:lock:{learner.session_id}".encode() in command for command in seen)
