@@ -15,7 +15,7 @@ def test_a_rest_sender_is_in_the_rest_namespace_whatever_id_it_claims():
 
 
 @pytest.mark.parametrize("conversation_id, channel", [
-    (uuid.uuid4().hex, WEB),  # what the widget and Rasa make
+    ("0aab1119f63d4e948a0d73c901dbf00b", WEB),  # what the widget and Rasa make (uuid4().hex)
     ("U0123ABCD", SLACK),
     ("W0123ABCD_C0456EFGH", SLACK),  # conversation_granularity: channel
     ("U0123ABCD_C0456EFGH_1700000000.000100", SLACK),  # ... thread
@@ -33,8 +33,8 @@ def test_an_id_in_no_namespace_keeps_the_channel_its_message_named():
 @pytest.mark.parametrize("channel, conversation_id", [
     (WEB, "U0123ABCD"),  # a web client claiming a Slack learner's conversation
     (WEB, "rest-me"),
-    (WEB, uuid.uuid4().hex.upper()),
-    (SLACK, uuid.uuid4().hex),
+    (WEB, "E357844AB23F460B8318F690149AC904"),
+    (SLACK, "b3e98518a28344669aee5a0bbf79641b"),
     (REST, "U0123ABCD"),
 ])
 def test_a_channel_never_accepts_another_channels_ids(channel, conversation_id):
