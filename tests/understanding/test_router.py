@@ -28,6 +28,14 @@ def test_router_runs_casual_requests_and_typos(router, text, intent):
 
 
 @pytest.mark.parametrize("text, intent", [
+    ("show me a time series model beating the moving average baseline", "train_timeseries"),
+    ("let's see a dense network on the fashion pictures", "train_vision"),
+])
+def test_router_runs_a_request_whose_closest_explanation_offers_that_run(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+@pytest.mark.parametrize("text, intent", [
     ("is this one positive: the soup was cold and the waiter rude", "classify_sentiment"),
     ("what does my sentiment model think of 'the train was late again'", "classify_sentiment"),
     ("split 'my cat sat on the mat' into tokens please", "tokenize_text"),
