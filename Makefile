@@ -23,6 +23,15 @@ run: setup
 run-scaled: setup
 	$(APP_PY) -m tutor run-scaled
 
+# Soak and fault test of the scaled profile (bench/soak.py): learners chat and train while a Celery
+# worker is SIGKILLed mid-training (soak: also the action server); prints one summary line and
+# fails when a result is lost or shown twice.
+.PHONY: soak soak-short
+soak: setup
+	$(APP_PY) bench/soak.py --seconds 600 --learners 50 --faults all
+soak-short: setup
+	$(APP_PY) bench/soak.py --seconds 90 --learners 8 --faults one
+
 # The whole suite on two workers (the machine has 2 cores). tests/conftest.py puts every test on
 # the shared stack in xdist group "stack": one worker boots the stack once and runs them in order,
 # the other runs everything else meanwhile. PYTEST_WORKERS=0 runs it in one process.
