@@ -134,11 +134,15 @@ class Tutoring:
         if row is None or lesson is None:
             return Reply([Message("You're not in a lesson right now, so there's nothing to quit.")])
         store.quit_lesson(session, row)
+        step = positions.step_number(lesson, positions.load(row))
         return Reply([Message(
-            f"Okay, I've left **{lesson.title}** at step {positions.step_number(lesson, positions.load(row))} of "
+            f"Okay, I've left **{lesson.title}** at step {step} of "
             f"{len(lesson.steps)}. Your progress is saved: say \"start lesson "
             f"{course.number(self.library.ordered(), lesson)}\" to pick it up again.",
-            [Button("Show all lessons", "list_lessons")])])
+            [Button("Show all lessons", "list_lessons")]),
+            # The lesson is over for this conversation: the widget's top-bar chip leaves.
+            Message(data=LessonState(lesson_id=lesson.id, title=lesson.title, step=step,
+                                     steps=len(lesson.steps), finished=True))])
 
     # ---- a message while a question is open -------------------------------------------------
     # The chat side decides, in this order: a free question the FAQ brain can answer

@@ -5,6 +5,9 @@ import { connect } from "./socket.js";
 import { createRenderer } from "./render.js";
 import { createLightbox } from "./lightbox.js";
 import { createDelivery } from "./delivery.js";
+import { createComposer } from "./composer.js";
+import { createLessonChip } from "./lesson_chip.js";
+import { WELCOME } from "./welcome.js";
 import * as store from "./store.js";
 
 const TYPING_TIMEOUT_MS = 20000;
@@ -12,11 +15,11 @@ const TYPING_TIMEOUT_MS = 20000;
 const config = window.TUTOR_CONFIG || {};
 const scroller = document.getElementById("scroller");
 const log = document.getElementById("log");
-const form = document.getElementById("send");
-const input = document.getElementById("text");
 const typing = document.getElementById("typing");
 const banner = document.getElementById("connection");
 const newConversation = document.getElementById("new-conversation");
+const confirmNew = document.getElementById("confirm-new");
+const lessonChip = createLessonChip(document.getElementById("lesson-status"));
 
 // Follow new messages while the learner is at the bottom; stop when they scroll up to read.
 // Scroll events caused by our own scrolling (or by content growing under it) are ignored.
@@ -55,6 +58,21 @@ const renderer = createRenderer(log, {
 
 const delivery = createDelivery();
 
+/** Render a bot message (live or from the stored transcript); true if it belongs in the transcript. */
+function showBot(msg) {
+  if (msg.type === "lesson") {
+    lessonChip.show(msg);
+    store.rememberLesson(msg);
+    return false;
+  }
+  return renderer.bot(msg);
+}
+
+/** An empty transcript (first visit, New conversation) starts with the welcome. */
+function welcome() {
+  if (showBot(WELCOME)) store.remember({ kind: "bot", msg: WELCOME });
+}
+
 const chat = connect(config.socketUrl, {
   getSessionId: store.sessionId,
   onConfirm: (id) => {
@@ -63,7 +81,8 @@ const chat = connect(config.socketUrl, {
   },
   onMessage: (msg) => {
     setTyping(false);
-    if (!delivery.duplicate(msg) && renderer.bot(msg)) store.remember({ kind: "bot", msg });
+    if (msg.type !== "progress") renderer.release(); // the reply: clicked buttons work again
+    if (!delivery.duplicate(msg) && showBot(msg)) store.remember({ kind: "bot", msg });
     delivery.handled(msg);
   },
   onStatus: (state) => {
@@ -82,26 +101,30 @@ function send(message, shown = message) {
   delivery.askOwed();
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = input.value.trim();
-  if (!text) return;
-  input.value = "";
-  send(text);
-});
+const composer = createComposer(document.getElementById("send"), document.getElementById("text"),
+                                (text) => send(text));
 
-newConversation.addEventListener("click", () => {
-  store.resetSession();
+// "New conversation" clears this screen only: the session id is the learner (store.js), so models,
+// runs and lessons stay, and the conversation goes on in the same Rasa session (D33).
+newConversation.addEventListener("click", () => confirmNew.showModal());
+// On the submit (not the dialog's later "close" event), so the screen is cleared on the click.
+confirmNew.querySelector("form").addEventListener("submit", (event) => {
+  if (!event.submitter || event.submitter.value !== "clear") return;
+  store.clearTranscript();
   renderer.clear();
   setTyping(false);
-  chat.restart();
-  input.focus();
+  welcome();
+  toBottom(true);
+  composer.focus();
 });
 
 // The transcript of this browser's session, as it was rendered before the reload.
-for (const record of store.loadHistory()) {
+const history = store.loadHistory();
+for (const record of history) {
   if (record.kind === "user") renderer.user(record.text);
-  else if (record.kind === "bot" && record.msg) renderer.bot(record.msg);
+  else if (record.kind === "bot" && record.msg) showBot(record.msg);
 }
+if (!history.length) welcome();
+lessonChip.show(store.lessonState()); // the lesson goes on after a reload
 toBottom(true);
 document.body.dataset.ready = "true";

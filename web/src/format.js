@@ -105,3 +105,30 @@ export function safeUrl(url) {
     return null;
   }
 }
+
+/** A file name cut after each separator (_ . - /): the only places it may wrap. */
+export function nameParts(name) {
+  return String(name).split(/(?<=[_.\-/])/).filter(Boolean);
+}
+
+// What a line of pasted Python, a Keras log or a traceback looks like.
+const TRACEBACK = /Traceback \(most recent call last\)|^\s*File ".*", line \d+/m;
+const ERROR_LINE = /^\s*[\w.]*(?:Error|Exception|Warning)\b:?/;
+const CODE_LINE = [
+  /^(?: {2,}|\t)\S/, // indented
+  /^\s*(?:import|from|def|class|return|for|while|if|elif|else|try|except|with|print|@)\b/,
+  /^\s*[\w.[\]]+\s*[+\-*/]?=\s*\S/, // an assignment
+  /^\s*[\w.]+\(.*\)[,:;]?\s*$/, // a call
+  /[;{}]\s*$/,
+  /^\s*(?:>>>|\$ |Epoch \d+\/\d+|\d+\/\d+ \[=*)/, // a prompt or a training log
+];
+
+/** True when a learner's message is pasted code, an error or a traceback: it is shown monospaced. */
+export function looksLikeCode(text) {
+  const value = String(text ?? "");
+  if (TRACEBACK.test(value)) return true;
+  const lines = value.split("\n").filter((line) => line.trim());
+  if (lines.length === 1) return ERROR_LINE.test(lines[0]) && lines[0].length > 20;
+  const code = lines.filter((line) => ERROR_LINE.test(line) || CODE_LINE.some((re) => re.test(line)));
+  return lines.length > 1 && code.length * 2 >= lines.length;
+}

@@ -1,7 +1,8 @@
 // Turns learner and bot messages into transcript nodes. Each function builds DOM with textContent
 // (never innerHTML) except bot markdown, which goes through DOMPurify (markdown.js).
 import { markdownToHtml } from "./markdown.js";
-import { downloadable, fileName, formatNumber, humanSize, kindLabel, metricRows, safeUrl } from "./format.js";
+import { downloadable, fileName, formatNumber, humanSize, kindLabel, looksLikeCode, metricRows, nameParts,
+         safeUrl } from "./format.js";
 
 // "Job #3 has started training." / "Job #3 is running: epoch 100/500, loss 0.2 (20%)."
 // These texts are shown in the job's progress bar instead of as bubbles (other channels keep them).
@@ -33,8 +34,19 @@ function addCopyButton(pre) {
   pre.appendChild(button);
 }
 
+/** A file name that may wrap only after its separators ("hello_neuron.<wbr>tflite"). */
+function nameNode(name) {
+  const span = el("span", "dl-name");
+  for (const part of nameParts(name)) {
+    if (span.childNodes.length) span.appendChild(document.createElement("wbr"));
+    span.appendChild(document.createTextNode(part));
+  }
+  return span;
+}
+
 export function createRenderer(log, { onButton, onImage, onAdded }) {
   const bars = new Map(); // job id -> { root, bar, note, status }
+  const waiting = new Set(); // button rows clicked, disabled until the reply arrives
 
   function append(node) {
     log.appendChild(node);
@@ -54,7 +66,15 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     for (const b of buttons) {
       const button = el("button", "quick-reply", b.title);
       button.type = "button";
-      button.addEventListener("click", () => onButton(b.payload, b.title));
+      button.addEventListener("click", () => {
+        // One click, one message: the row is off until the reply (release()), so a double
+        // click never sends twice (the server is idempotent for lesson answers too).
+        if (button.disabled || waiting.has(row)) return;
+        for (const other of row.querySelectorAll("button")) other.disabled = true;
+        row.dataset.waiting = "true";
+        waiting.add(row);
+        onButton(b.payload, b.title);
+      });
       row.appendChild(button);
     }
     return row;
@@ -63,7 +83,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
   function text(msg) {
     const jobText = PROGRESS_TEXT.exec(msg.text.trim());
     if (jobText && bars.has(Number(jobText[1]))) return false;
-    const div = bubble("bot", "text");
+    const div = bubble("bot", msg.welcome ? "text welcome" : "text");
     const body = el("div", "markdown");
     body.innerHTML = markdownToHtml(msg.text);
     for (const pre of body.querySelectorAll("pre")) addCopyButton(pre);
@@ -125,27 +145,12 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
       bar.setAttribute("aria-label", `Job #${id} progress`);
       const foot = el("div", "job-foot");
       const note = el("span", "job-note");
-      const percent = el("span", "job-percent", "0%");
+      const percent = el("span", "job-percent", "0%"); // nowrap in styles.css: never "2/4/%"
       foot.append(note, percent);
       div.append(head, bar, foot);
       bars.set(id, { root: div, bar, note, status, percent });
     }
     return id;
-  }
-
-  // The lesson a learner is in, and how far: a chip in the top bar, updated after every lesson
-  // turn (the payload ends each lesson reply) and hidden once the lesson is finished.
-  function lessonStatus(payload) {
-    const chip = log.ownerDocument.getElementById("lesson-status");
-    if (!chip) return;
-    chip.hidden = Boolean(payload.finished);
-    const steps = Number(payload.steps) || 1;
-    const step = Math.min(Number(payload.step) || 1, steps);
-    chip.querySelector(".lesson-title").textContent =
-      `${payload.title || payload.lesson_id} · step ${step} of ${steps}`;
-    const bar = chip.querySelector("progress");
-    bar.value = (step - 1) / steps;
-    bar.setAttribute("aria-label", `${Math.round((100 * (step - 1)) / steps)}% of the lesson done`);
   }
 
   function progress(payload) {
@@ -208,7 +213,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
       link.href = safeUrl(a.url);
       link.setAttribute("download", fileName(a));
       link.rel = "noopener";
-      link.append(el("span", "dl-name", fileName(a)),
+      link.append(nameNode(fileName(a)),
                   el("span", "dl-meta", [kindLabel(a.kind), humanSize(a.size_bytes)].filter(Boolean).join(" · ")));
       li.appendChild(link);
       list.appendChild(li);
@@ -262,14 +267,30 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
   }
 
   return {
+    /** The learner's message; pasted code or a traceback as a monospaced block, line breaks kept. */
     user(textValue) {
-      bubble("user").textContent = textValue;
+      if (!looksLikeCode(textValue)) {
+        bubble("user").textContent = textValue;
+        return;
+      }
+      const pre = el("pre", "user-code");
+      pre.appendChild(el("code", null, textValue));
+      bubble("user", "code").appendChild(pre);
+    },
+    /** The reply arrived: clicked button rows take clicks again. */
+    release() {
+      for (const row of waiting) {
+        for (const button of row.querySelectorAll("button")) button.disabled = false;
+        delete row.dataset.waiting;
+      }
+      waiting.clear();
     },
     status(textValue) {
       append(el("div", "status", textValue));
     },
     clear() {
       bars.clear();
+      waiting.clear();
       log.replaceChildren();
     },
     /** Render one bot_uttered message; true if it belongs in the stored transcript. */
@@ -281,7 +302,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
           case "result": return result(msg);
           case "models": return models(msg);
           case "cancelled": return cancelled(msg);
-          case "lesson": lessonStatus(msg); return false;
+          case "lesson": return false; // the top-bar chip (lesson_chip.js), not the transcript
           default: return false; // "faq" and future metadata: nothing to show
         }
       }

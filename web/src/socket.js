@@ -39,13 +39,5 @@ export function connect(url, { getSessionId, onConfirm, onMessage, onStatus }) {
       pending.push({ message, session_id: getSessionId() });
       flush();
     },
-    /** Switch to another session id (New conversation). A new connection leaves the old
-     *  session's room, so late results of its jobs do not land in the new transcript. */
-    restart() {
-      confirmed = false;
-      pending.length = 0;
-      socket.disconnect();
-      socket.connect();
-    },
   };
 }

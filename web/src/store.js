@@ -1,8 +1,12 @@
 // What survives a reload: the Rasa session id (session_persistence keeps the conversation on the
-// server) and the transcript as the records it was rendered from (last MAX_RECORDS).
+// server), the transcript as the records it was rendered from (last MAX_RECORDS), and the last
+// lesson state (the top-bar chip).
+// The session id is the learner: the server keys models, runs and lessons by it (bot/identity.py,
+// D26). It is a random token made here, and "New conversation" keeps it (D33).
 const SESSION_KEY = "tutor-session-id";
 const HISTORY_KEY = "tutor-history";
 const SHOWN_KEY = "tutor-shown-results";
+const LESSON_KEY = "tutor-lesson";
 export const MAX_RECORDS = 200;
 
 function read(key) {
@@ -29,9 +33,12 @@ function newId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// The only ids the socket.io channel accepts (bot/identity.py WEB_ID, bot/input_guard.py).
+const WEB_ID = /^[0-9a-f]{32}$/;
+
 export function sessionId() {
   let id = read(SESSION_KEY);
-  if (!id) {
+  if (!id || !WEB_ID.test(id)) {
     id = newId();
     write(SESSION_KEY, id);
   }
@@ -39,7 +46,7 @@ export function sessionId() {
 }
 
 export function setSessionId(id) {
-  if (id) write(SESSION_KEY, id);
+  if (id && WEB_ID.test(id)) write(SESSION_KEY, id);
 }
 
 export function loadHistory() {
@@ -95,13 +102,23 @@ export function rememberShown(jobId, receipt) {
   write(SHOWN_KEY, JSON.stringify(shown));
 }
 
-/** "New conversation": forget the transcript and start a fresh Rasa session. */
-export function resetSession() {
+/** The last lesson state payload (the chip), or null. */
+export function lessonState() {
+  try {
+    const state = JSON.parse(read(LESSON_KEY) || "null");
+    return state && typeof state === "object" ? state : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberLesson(state) {
+  write(LESSON_KEY, state ? JSON.stringify(state) : null);
+}
+
+/** "New conversation": forget the transcript on this screen. The session id (the learner) and
+ *  the results already shown stay, so models, runs and lessons carry on. */
+export function clearTranscript() {
   records = [];
-  shown = [];
   write(HISTORY_KEY, null);
-  write(SHOWN_KEY, null);
-  const id = newId();
-  write(SESSION_KEY, id);
-  return id;
 }
