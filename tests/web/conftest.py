@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 OUT = ROOT / "test-output" / "web"
 SCENARIOS = Path(__file__).with_name("scenarios.mjs")
+WALKTHROUGH = Path(__file__).with_name("walkthrough.mjs")  # issue 16: the learner's walk-through
 CHROMIUM = os.environ.get("TUTOR_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -64,12 +65,13 @@ def web_stack(browser_tools, stack):
 
 @pytest.fixture
 def scenario(web_stack, browser_tools):
-    """Run a named browser scenario; returns what it found (its JSON line)."""
+    """Run a named browser scenario (of scenarios.mjs, or another script beside it); returns what
+    it found (its JSON line)."""
 
-    def run(name: str, timeout: float = 420, **options) -> dict:
+    def run(name: str, timeout: float = 420, script: Path = SCENARIOS, **options) -> dict:
         options = {"url": web_stack.settings.public_base_url + "/", "outDir": str(OUT),
                    "chromium": browser_tools, **options}
-        done = subprocess.run(["node", str(SCENARIOS), name], input=json.dumps(options),
+        done = subprocess.run(["node", str(script), name], input=json.dumps(options),
                               capture_output=True, text=True, timeout=timeout, cwd=ROOT)
         if done.returncode != 0:
             pytest.fail(f"browser scenario {name!r} failed (screenshot in {OUT}):\n{done.stderr[-6000:]}")
