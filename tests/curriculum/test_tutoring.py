@@ -270,6 +270,14 @@ def test_tutoring_quit_then_where_then_start_resumes_at_the_same_step(tutoring, 
     assert "Welcome back" in texts(back) and "What does a neuron learn?" in texts(back)
 
 
+def test_tutoring_quit_ends_with_a_finished_lesson_state_so_the_widget_chip_leaves(tutoring, learner):
+    session, me = learner()
+    tutoring.start(session, me, "conv-1", "start lesson 1")
+    states = [m.data for m in tutoring.quit(session, me).messages if m.data is not None]
+    assert len(states) == 1 and states[0].type == "lesson" and states[0].finished, states
+    assert states[0].step == 1 and states[0].steps == 5
+
+
 def test_tutoring_list_shows_status_and_missing_prerequisites_are_named(tutoring, learner):
     session, me = learner()
     tutoring.start(session, me, "conv-1", "start lesson 1")
