@@ -43,7 +43,10 @@ function setTyping(on) {
   clearTimeout(typingTimer);
   typing.hidden = !on;
   if (on) {
-    typingTimer = setTimeout(() => setTyping(false), TYPING_TIMEOUT_MS);
+    typingTimer = setTimeout(() => {
+      setTyping(false);
+      renderer.release(); // no reply came: a clicked button must not stay off for good
+    }, TYPING_TIMEOUT_MS);
     toBottom(true);
   }
 }
