@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TRAINING = "Train a neuron to learn y = 2x - 1 for 100 epochs"
-JOB_NUMBER = re.compile(r"Job #(\d+)")
+JOB_NUMBER = re.compile(r"^On it! Job #(\d+)")
+RESULT_TEXT = re.compile(r"^Job #(\d+) is done")
 REDIS_DB = 12  # apart from make run-scaled's 0 and 1 and the tests' 13 and 15
 RESULT_WAIT = 180.0  # seconds a learner waits for a result before counting it lost
 
@@ -62,19 +63,34 @@ class Tally:
     results: Counter = field(default_factory=Counter)  # job id -> result cards received
     errors: list[str] = field(default_factory=list)
     arrivals: list[tuple] = field(default_factory=list)  # (job id, learner, when) per result card
+    reconnects: int = 0  # times its socket dropped and it reconnected, as the widget does
+    result_texts: Counter = field(default_factory=Counter)  # job id -> "Job #N is done" texts received
 
 
 def run_learner(chat_url: str, api_url: str, questions: list[str], until: float, tally: Tally,
                 stop: threading.Event) -> None:
+    """One learner, as the web widget behaves: it acknowledges each result card it shows, and when
+    its socket drops it reconnects with the same session and asks for the results it is owed."""
+    from socketio.exceptions import SocketIOError
+
     from tutor.chat_client import Learner
 
-    learner = Learner(chat_url).connect(timeout=30)
-    client = httpx.Client(base_url=api_url, timeout=10)
+    def connect(session_id: str | None = None) -> Learner:
+        person = Learner(chat_url, **({"session_id": session_id} if session_id else {}))
+        person.sio.eio.request_timeout = 30  # a loaded machine answers a long-poll late, not never
+        return person.connect(timeout=30)
+
+    learner = connect()
+    client = httpx.Client(base_url=api_url, timeout=30)
     rng = random.Random(learner.session_id)
+    pending: list[int] = []  # the training whose result this learner waits for
 
     def note(received) -> None:
         """Count a result card once per arrival and acknowledge it, as the widget does."""
         message = received.message
+        done = RESULT_TEXT.match(received.text)
+        if done:
+            tally.result_texts[int(done[1])] += 1
         if message.get("type") == "result":
             tally.results[message["job_id"]] += 1
             tally.arrivals.append((message["job_id"], learner.session_id[:8], round(received.at, 2)))
@@ -96,25 +112,44 @@ def run_learner(chat_url: str, api_url: str, questions: list[str], until: float,
             except TimeoutError:
                 return
 
+    def wait_result(job_id: int) -> None:
+        next_message(lambda r: r.message.get("type") == "result" and r.message["job_id"] == job_id, RESULT_WAIT)
+        pending.remove(job_id)
+
+    def cycle() -> None:
+        if pending:  # after a reconnect: the owed result comes again
+            wait_result(pending[0])
+        for question in rng.sample(questions, 3):
+            drain()  # what came before the question (a result's text and plot) is not its reply
+            sent = learner.say(question)
+            reply = next_message(lambda r, t=sent: r.at >= t and bool(r.text), 30)
+            tally.faq_ms.append((reply.at - sent) * 1000)
+            time.sleep(1.0)
+        drain()
+        sent = learner.say(TRAINING)
+        answer = next_message(lambda r, t=sent: r.at >= t and bool(r.text), 30)
+        found = JOB_NUMBER.search(answer.text)
+        if found is None:  # fair use (or the queue) said no, and said when to try again
+            tally.refused += 1
+            time.sleep(5)
+            return
+        tally.accepted.append(int(found[1]))
+        pending.append(int(found[1]))
+        wait_result(pending[0])
+
     try:
         while time.monotonic() < until and not stop.is_set():
-            for question in rng.sample(questions, 3):
-                drain()  # what came before the question (a result's text and plot) is not its reply
-                sent = learner.say(question)
-                reply = next_message(lambda r, t=sent: r.at >= t and bool(r.text), 30)
-                tally.faq_ms.append((reply.at - sent) * 1000)
-                time.sleep(1.0)
-            learner.say(TRAINING)
-            answer = next_message(lambda r: "Job #" in r.text or "limit" in r.text, 30)
-            found = JOB_NUMBER.search(answer.text)
-            if found is None:
-                tally.refused += 1
-                time.sleep(5)
-                continue
-            job_id = int(found[1])
-            tally.accepted.append(job_id)
-            next_message(lambda r, j=job_id: r.message.get("type") == "result" and r.message["job_id"] == j,
-                         RESULT_WAIT)
+            try:
+                cycle()
+            except (SocketIOError, TimeoutError) as exc:
+                if learner.sio.connected and not isinstance(exc, SocketIOError):
+                    raise
+                tally.reconnects += 1
+                learner.close()
+                learner = connect(learner.session_id)
+                client.post("/chat/results/owed", json={"session_id": learner.session_id})
+        if pending:
+            wait_result(pending[0])
         # A late re-send (a duplicate) would arrive within the first retry delays.
         deadline = time.monotonic() + 8
         while time.monotonic() < deadline:
@@ -187,9 +222,12 @@ def summarise(tallies: list[Tally], finished: dict[int, str]) -> tuple[str, dict
     details = {"accepted": len(accepted), "delivered": delivered, "duplicates": duplicates, "lost": lost,
                "unfinished": unfinished, "failed": sorted(j for j in accepted if finished.get(j) == "failed"),
                "refused": sum(t.refused for t in tallies), "faq_turns": len(faq),
+               "reconnects": sum(t.reconnects for t in tallies),
                "errors": [e for t in tallies for e in t.errors],
                "shown_twice": sorted(job for job, n in received.items() if n > 1)}
     details["shown_twice_arrivals"] = [a for t in tallies for a in t.arrivals if a[0] in details["shown_twice"]]
+    # Was the whole message batch of the result received twice, or only its card?
+    details["shown_twice_texts"] = {job: sum(t.result_texts[job] for t in tallies) for job in details["shown_twice"]}
     return line, details
 
 
@@ -228,7 +266,11 @@ def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
                     "ORDER BY id"), {"s": row.conversation_id}).all()
                 asked_or_shown = [e.intent_name or e.action_name for e in events
                                   if e.intent_name == "EXTERNAL_job_result" or e.action_name == "action_job_result"]
-                found.append({**row._mapping, "status": row.status.value, "rasa": asked_or_shown})
+                said = conn.execute(sa.text(
+                    "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'bot' AND data LIKE :t"),
+                    {"s": row.conversation_id, "t": f'%Job #{row.id} is done%'}).scalar_one()
+                found.append({**row._mapping, "status": row.status.value, "rasa": asked_or_shown,
+                              "rasa_result_texts": said})
         return found
     finally:
         engine.dispose()

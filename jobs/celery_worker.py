@@ -11,8 +11,8 @@ A message is a turn of work, not a private channel to one job: the task first se
 job (a redelivery after its pool process died counts as a lost attempt, jobs.policy), then
 claims the fairest queued job (jobs.policy.pick_next), as the polling worker does. There is one
 message per queued job, so every job runs, duplicates find nothing to do and exit, and one
-learner's backlog still never holds up another learner's first job. A sweep in each pool process
-(every recover_interval) requeues dead workers' jobs, re-sends owed results, and tops up the
+learner's backlog still never holds up another learner's first job. A sweep (jobs/celery_sweep.py,
+one pool process at a time) requeues dead workers' jobs, re-sends owed results, and tops up the
 broker when it holds fewer messages than there are queued jobs (a publish that failed).
 """
 
@@ -28,12 +28,12 @@ from typing import Any
 from celery import Celery, signals
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.worker.request import Request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import repository as repo
 from db.models import Job, JobStatus
-from jobs import celery_app, liveness, policy, recovery
+from jobs import celery_app, celery_sweep, liveness, policy, recovery
 from jobs.worker import Worker
 from tutor import log_redaction
 from tutor.settings import Settings
@@ -66,35 +66,14 @@ def _init_pool_process(**_kwargs: object) -> None:
     _worker = Worker(Settings())
     if _warm_up:
         _worker.warm_up()
-    threading.Thread(target=_sweep_forever, args=(_worker,), name="tutor-sweep", daemon=True).start()
+    threading.Thread(target=celery_sweep.sweep_forever, args=(_worker,), name="tutor-sweep",
+                     daemon=True).start()
 
 
 def _shutdown_pool_process(**_kwargs: object) -> None:
     if _worker is not None:
         _worker.stopping.set()
         _worker.close()
-
-
-def _sweep_forever(worker: Worker) -> None:
-    app = celery_app.make_app(worker.settings)
-    while not worker.stopping.wait(worker.settings.recover_interval):
-        try:
-            worker.recover()  # dead workers' jobs requeued, owed results re-sent, retention
-            top_up(app, worker)
-        except Exception:  # the database or the broker briefly away: next time
-            log.exception("sweep failed; retrying")
-
-
-def top_up(app: Celery, worker: Worker) -> int:
-    """Send a message for each queued job the broker holds none for; returns how many."""
-    with worker.sessions() as session:
-        queued = session.scalar(select(func.count(Job.id)).where(Job.status == JobStatus.queued)) or 0
-    missing = queued - celery_app.queue_length(app, worker.settings)
-    for _ in range(max(0, missing)):
-        celery_app.send(app, worker.settings, 0)  # 0: no job of its own, just a turn
-    if missing > 0:
-        log.info("sent %d messages for queued jobs the broker had none for", missing)
-    return max(0, missing)
 
 
 def settle_own(session: Session, worker: Worker, job_id: int) -> None:
