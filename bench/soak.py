@@ -276,12 +276,44 @@ def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
         engine.dispose()
 
 
+def run_soak(stack, seconds: float, learners: int, faults: str) -> tuple[str, dict]:
+    """The soak against a running scaled stack (tutor.scaled.ScaledStack); also used by
+    tests/e2e/test_scaled_profile.py on the stack it booted."""
+    data = yaml.safe_load((ROOT / "tests" / "faq" / "paraphrases.yml").read_text())
+    questions = [q["text"] for q in data["questions"]]
+    settings = stack.settings
+    tallies = [Tally() for _ in range(learners)]
+    stop = threading.Event()
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=run_learner, daemon=True, args=(
+        settings.chat_socket_url, settings.public_base_url, questions, until, tally, stop))
+        for tally in tallies]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.2)  # learners arrive over a few seconds, not in one burst
+    faults_log: list[str] = []
+    time.sleep(seconds / 3)
+    kill_a_worker_mid_training(stack, settings.db_url, faults_log)
+    if faults == "all":
+        time.sleep(seconds / 3)
+        kill_the_action_server(stack, faults_log)
+    for thread in threads:
+        thread.join(timeout=max(1.0, until - time.monotonic()) + RESULT_WAIT + 30)
+    stop.set()
+    for entry in faults_log:
+        print(f"soak: fault: {entry}", flush=True)
+    accepted = [job for t in tallies for job in t.accepted]
+    line, details = summarise(tallies, job_statuses(settings.db_url, accepted) if accepted else {})
+    details["faults"] = faults_log
+    details["shown_twice_rows"] = job_rows(settings.db_url, details["shown_twice"])
+    details["restarts"] = {name: state.restarts for name, state in stack.states.items() if state.restarts}
+    return line, details
+
+
 def soak(seconds: float, learners: int, faults: str, database_url: str) -> tuple[str, dict]:
     from tutor.scaled import ScaledStack
     from tutor.supervisor import isolated_settings
 
-    data = yaml.safe_load((ROOT / "tests" / "faq" / "paraphrases.yml").read_text())
-    questions = [q["text"] for q in data["questions"]]
     queue = f"tutor-soak-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as tmp:
         var_dir = Path(os.environ["TUTOR_SOAK_VAR"]) if os.environ.get("TUTOR_SOAK_VAR") else Path(tmp) / "var"
@@ -291,32 +323,7 @@ def soak(seconds: float, learners: int, faults: str, database_url: str) -> tuple
             recover_interval=2.0)
         with ScaledStack(settings) as stack:
             print("soak: connected to\n" + "\n".join(stack.connected), flush=True)
-            settings = stack.settings
-            tallies = [Tally() for _ in range(learners)]
-            stop = threading.Event()
-            until = time.monotonic() + seconds
-            threads = [threading.Thread(target=run_learner, daemon=True, args=(
-                settings.chat_socket_url, settings.public_base_url, questions, until, tally, stop))
-                for tally in tallies]
-            for thread in threads:
-                thread.start()
-                time.sleep(0.2)  # learners arrive over a few seconds, not in one burst
-            faults_log: list[str] = []
-            time.sleep(seconds / 3)
-            kill_a_worker_mid_training(stack, settings.db_url, faults_log)
-            if faults == "all":
-                time.sleep(seconds / 3)
-                kill_the_action_server(stack, faults_log)
-            for thread in threads:
-                thread.join(timeout=max(1.0, until - time.monotonic()) + RESULT_WAIT + 30)
-            stop.set()
-            for entry in faults_log:
-                print(f"soak: fault: {entry}", flush=True)
-            accepted = [job for t in tallies for job in t.accepted]
-            line, details = summarise(tallies, job_statuses(settings.db_url, accepted) if accepted else {})
-            details["faults"] = faults_log
-            details["shown_twice_rows"] = job_rows(settings.db_url, details["shown_twice"])
-            details["restarts"] = {name: state.restarts for name, state in stack.states.items() if state.restarts}
+            line, details = run_soak(stack, seconds, learners, faults)
     import redis
 
     redis.Redis.from_url(f"redis://127.0.0.1:6379/{REDIS_DB}").delete(queue)

@@ -1,7 +1,9 @@
 """The scaled profile boots (PostgreSQL, Redis, 2 Celery workers, tutor/scaled.py) and a socket.io
 learner trains y = 2x - 1 through it: the job runs in a Celery worker's pool process, Rasa takes
-its conversation locks in Redis and keeps its tracker in PostgreSQL."""
+its conversation locks in Redis and keeps its tracker in PostgreSQL. Then a short soak
+(bench/soak.py) on the same stack: learners chat and train while a worker is SIGKILLed."""
 
+import importlib.util
 import threading
 import uuid
 
@@ -12,26 +14,40 @@ import sqlalchemy as sa
 
 from db.engine import make_engine
 from db.models import Job, JobStatus
-from tests.conftest import require_server
+from tests.conftest import ROOT, require_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REDIS_DB = 13  # apart from make run-scaled's 0 and 1 and the Celery tests' 15
 
 
-@pytest.fixture
-def scaled(tmp_path, postgres_url, bot_model):
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory, bot_model):
+    """One scaled stack for this module, on its own PostgreSQL database and Redis queue."""
+    require_server("PostgreSQL", "127.0.0.1", 5432)
     require_server("Redis", "127.0.0.1", 6379)
+    from tests.conftest import POSTGRES_ADMIN_URL
     from tutor.scaled import ScaledStack
     from tutor.supervisor import isolated_settings
 
+    name = f"tutor_scaled_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     queue = f"tutor-scaled-test-{uuid.uuid4().hex[:8]}"
-    settings = isolated_settings(tmp_path / "var", database_url=postgres_url,
+    settings = isolated_settings(tmp_path_factory.mktemp("scaled") / "var",
+                                 database_url=POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
                                  broker_url=f"redis://127.0.0.1:6379/{REDIS_DB}",
-                                 lock_store_url=f"redis://127.0.0.1:6379/{REDIS_DB}", celery_queue=queue)
-    with ScaledStack(settings, model=bot_model) as stack:
-        yield stack
-    redis.Redis.from_url(settings.broker_url).delete(queue)
+                                 lock_store_url=f"redis://127.0.0.1:6379/{REDIS_DB}", celery_queue=queue,
+                                 recover_interval=2.0)
+    try:
+        with ScaledStack(settings, model=bot_model) as stack:
+            yield stack
+    finally:
+        redis.Redis.from_url(settings.broker_url).delete(queue)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_scaled_profile_boots_on_postgres_and_redis_and_a_learner_trains_y_2x_minus_1(scaled):
@@ -85,3 +101,15 @@ def test_scaled_profile_boots_on_postgres_and_redis_and_a_learner_trains_y_2x_mi
     assert int(job.worker_id.split(":")[1]) in pool_pids
     assert events > 0  # Rasa's tracker store is the PostgreSQL database
     assert any(f"tutor:lock:{learner.session_id}".encode() in command for command in seen)
+
+
+def test_a_short_soak_loses_no_result_and_shows_none_twice_while_a_worker_is_killed(scaled):
+    spec = importlib.util.spec_from_file_location("soak", ROOT / "bench" / "soak.py")
+    soak = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(soak)
+    line, details = soak.run_soak(scaled, seconds=40, learners=6, faults="one")
+    print(f"\n{line}\n{details}")
+    assert details["faults"][0].startswith("killed worker-")  # a worker died mid-training
+    assert details["accepted"] >= 10 and details["errors"] == []
+    assert details["unfinished"] == [] and details["lost"] == 0
+    assert details["delivered"] == details["accepted"] and details["duplicates"] == 0
