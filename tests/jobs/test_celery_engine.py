@@ -136,7 +136,7 @@ def test_a_poison_job_that_kills_its_worker_every_time_is_failed_after_max_attem
 
 def test_celery_hard_time_limit_kills_a_hung_job_and_its_sandbox(celery_stack, rasa):
     # The sandbox's own limit (60 s) and Celery's soft limit (off) never come: only the hard one.
-    jobs, start_worker = celery_stack(job_time_limit=60, celery_soft_time_limit=0, celery_hard_time_limit=8)
+    jobs, start_worker = celery_stack(job_time_limit=60, celery_soft_time_limit=0, celery_hard_time_limit=10)
     worker = start_worker()
     job_id = jobs.queue("hang")
     running = jobs.wait_running(job_id, progress=-1)
@@ -145,7 +145,7 @@ def test_celery_hard_time_limit_kills_a_hung_job_and_its_sandbox(celery_stack, r
     children = wait_for(lambda: pool.children(), 10, "the job sandbox")
 
     done = jobs.wait_finished(job_id, timeout=20)
-    assert done.status is JobStatus.failed and "after 8 seconds" in done.error
+    assert done.status is JobStatus.failed and "after 10 seconds" in done.error
     assert "hard time limit" in done.error_detail
     wait_for(lambda: gone(pool.pid) and all(gone(child.pid) for child in children), 10,
              "the pool process and its sandbox gone")
@@ -157,11 +157,11 @@ def test_celery_hard_time_limit_kills_a_hung_job_and_its_sandbox(celery_stack, r
 
 
 def test_celery_soft_time_limit_stops_a_hung_job_and_the_pool_process_serves_on(celery_stack, rasa):
-    jobs, start_worker = celery_stack(job_time_limit=60, celery_soft_time_limit=4, celery_hard_time_limit=30)
+    jobs, start_worker = celery_stack(job_time_limit=60, celery_soft_time_limit=6, celery_hard_time_limit=30)
     start_worker()
     job_id = jobs.queue("hang")
     done = jobs.wait_finished(job_id, timeout=20)
-    assert done.status is JobStatus.failed and "after 4 seconds" in done.error
+    assert done.status is JobStatus.failed and "after 6 seconds" in done.error
     assert len(results_of(rasa, job_id)) == 1
 
     after = jobs.wait_finished(jobs.queue("slow", {"steps": 3}), timeout=20)
