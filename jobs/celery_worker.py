@@ -40,7 +40,6 @@ from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
-FINISHED = (JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled)
 _worker: Worker | None = None  # this pool process's own, made after the fork
 _warm_up = True  # --no-warm-up (tests with tiny fake skills): TensorFlow is not loaded up front
 
