@@ -72,3 +72,31 @@ def test_launch_makes_a_waiting_message_take_the_conversation_lock_within_50_ms(
     """)
     assert done.returncode == 0, done.stderr
     assert 0.05 < float(done.stdout) < 0.15  # held for 0.1 s; Rasa's own polling would wait 1 s
+
+
+def test_launch_keeps_one_http_session_per_endpoint_open_across_action_calls():
+    done = _in_rasa_venv("""
+        import asyncio
+        from bot.launch import _reuse_http_sessions
+        _reuse_http_sessions()
+        from rasa.utils.endpoints import EndpointConfig
+
+        async def calls():
+            actions, other = EndpointConfig("http://127.0.0.1:1/webhook"), EndpointConfig("http://127.0.0.1:2")
+            async with actions.session() as first:
+                pass
+            async with actions.session() as second:
+                pass
+            async with other.session() as third:
+                pass
+            assert first is second and not first.closed  # kept open, reused
+            assert third is not first  # one per endpoint
+            await first.close()
+            async with actions.session() as fresh:
+                assert fresh is not first and not fresh.closed  # a closed one is replaced
+            print("kept")
+
+        asyncio.run(calls())
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("kept")
