@@ -56,6 +56,16 @@ def settings(make_settings):
 
 
 @pytest.fixture
+def rasa():
+    """A local fake of Rasa's HTTP API: records what the worker and the API push to chats."""
+    from tests.jobs.fake_rasa import FakeRasa
+
+    fake = FakeRasa()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
 def postgres_url():
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     require_server("PostgreSQL", "127.0.0.1", 5432)

@@ -9,16 +9,8 @@ from api.main import create_app
 from db import repository as repo
 from db.models import Job, JobStatus
 from jobs.notify import RESULT_INTENT
-from tests.jobs.fake_rasa import FakeRasa
 
 SESSION, OTHER = uuid.uuid4().hex, uuid.uuid4().hex
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

@@ -22,16 +22,8 @@ from jobs.notify import PROGRESS_INTENT, RESULT_INTENT
 from jobs.policy import LOST_TWICE, RETRYING
 from jobs.worker import Worker
 from tests.conftest import ROOT
-from tests.jobs.fake_rasa import FakeRasa
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from skills import registry
 from tests.conftest import require_server
 from tests.jobs import limit_skills
 from tests.jobs.celery_harness import TEST_BROKER, CeleryWorkerProcess, Jobs, gone, pid_of, wait_for
-from tests.jobs.fake_rasa import FakeRasa
 
 
 @pytest.fixture(autouse=True)
@@ -24,13 +23,6 @@ def fake_skills(monkeypatch):
     """The skills tests/jobs/celery_test_worker.py registers in the workers, known here too."""
     for spec in (limit_skills.SLOW, limit_skills.HANG, limit_skills.ALLOCATE, limit_skills.KILL_WORKER):
         monkeypatch.setitem(registry.specs(), spec.name, spec)
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

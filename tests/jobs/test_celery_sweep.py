@@ -13,14 +13,6 @@ from jobs.notify import RESULT_INTENT, RasaNotifier
 from jobs.worker import Worker
 from tests.conftest import require_server
 from tests.jobs.celery_harness import TEST_BROKER
-from tests.jobs.fake_rasa import FakeRasa
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

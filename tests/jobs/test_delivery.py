@@ -10,14 +10,6 @@ from db.models import JobStatus, utcnow
 from jobs import delivery
 from jobs.notify import RESULT_INTENT, RasaNotifier
 from jobs.worker import Worker
-from tests.jobs.fake_rasa import FakeRasa
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 def _finished(session, conversation="conv-1", status=JobStatus.succeeded, finished_ago=None):

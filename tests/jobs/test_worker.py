@@ -12,14 +12,6 @@ from jobs.policy import LOST_TWICE
 from jobs.worker import DISK_FULL, UNEXPECTED_FAILURE, Worker
 from skills import registry
 from tests.jobs import crashing_skill, limit_skills
-from tests.jobs.fake_rasa import FakeRasa
-
-
-@pytest.fixture
-def rasa():
-    fake = FakeRasa()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture
