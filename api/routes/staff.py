@@ -7,21 +7,26 @@ the staff token and calls the token-protected routes here from the browser.
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import LessonsDep, SessionDep, StaffDep
+from api.deps import LessonsDep, SessionDep, SettingsDep, StaffDep, StaffName
 from curriculum import reports
+from db import audit
 from db import repository as repo
 
 router = APIRouter(prefix="/staff", tags=["staff"], dependencies=[StaffDep])
 page_router = APIRouter(tags=["staff"])
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-PAGE_FILES = {"staff.js": "text/javascript", "staff.css": "text/css"}
+PAGE_FILES = {"staff.js": "text/javascript", "staff.css": "text/css", "staff_api.js": "text/javascript",
+              "staff_inbox.js": "text/javascript", "staff_reports.js": "text/javascript"}
+# The lesson studio, built by esbuild from web/src/staff/ (`make web`) into web/dist/.
+BUNDLE_FILES = {"staff-editor.js": "text/javascript", "staff-editor.css": "text/css",
+                "staff-editor.js.map": "application/json", "staff-editor.css.map": "application/json"}
 # The page's script and style are files of its own, so the browser may refuse any inline script:
 # even an escaping mistake could not run code next to the staff token.
 PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
@@ -142,6 +147,40 @@ def questions(session: SessionDep, lessons: LessonsDep) -> list[QuestionDifficul
             for item in reports.question_difficulty(session, lessons)]
 
 
+class AuditOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    staff: str
+    action: str = Field(description="create | publish | revert | delete | answer | dismiss | reply ...")
+    target: str = Field(description="what it acted on, e.g. lesson:hello-neuron")
+    detail: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    total: int
+    entries: list[AuditOut]
+
+
+class MeOut(BaseModel):
+    name: str
+
+
+@router.get("/me", response_model=MeOut)
+def me(staff: StaffName) -> MeOut:
+    """The account the token belongs to (the page shows who is signed in)."""
+    return MeOut(name=staff)
+
+
+@router.get("/audit", response_model=AuditPage)
+def audit_log(session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+              offset: Annotated[int, Query(ge=0)] = 0) -> AuditPage:
+    """Every staff write, newest first, one page at a time."""
+    entries, total = audit.recent(session, limit, offset)
+    return AuditPage(total=total, entries=[AuditOut.model_validate(e) for e in entries])
+
+
 @page_router.get("/staff-ui", response_class=FileResponse)
 def staff_page() -> FileResponse:
     """The staff page (static HTML; the data comes from the /staff API with the token)."""
@@ -149,7 +188,12 @@ def staff_page() -> FileResponse:
 
 
 @page_router.get("/staff-ui/{name}", response_class=FileResponse)
-def staff_page_file(name: str) -> FileResponse:
-    if name not in PAGE_FILES:
+def staff_page_file(name: str, settings: SettingsDep) -> FileResponse:
+    if name in BUNDLE_FILES:
+        path, media_type = settings.web_dir / "dist" / name, BUNDLE_FILES[name]
+        if not path.is_file():
+            raise HTTPException(404, "The lesson studio is not built; run `make web`.")
+        return FileResponse(path, media_type=media_type, headers=PAGE_HEADERS)
+    if name not in PAGE_FILES or not (STATIC / name).is_file():
         raise HTTPException(status_code=404, detail="No such file.")
     return FileResponse(STATIC / name, media_type=PAGE_FILES[name], headers=PAGE_HEADERS)
