@@ -45,11 +45,14 @@ class TutorUnderstanding(GraphComponent, IntentClassifier):
         threading.Thread(target=self._build, name="understanding", daemon=True).start()
 
     def _build(self) -> None:
-        from understanding.build import build, cache_file
+        from faq.staff import default_path
+        from understanding import live
+        from understanding.build import cache_file
 
         started = time.monotonic()
         try:
-            self._router = build(cache_file=cache_file())
+            # Rebuilt when staff teach Tutor something on the staff page (understanding/live.py).
+            self._router = live.start(cache_file=cache_file(), staff_file=default_path())
             log.info("understanding layer ready in %.1f s", time.monotonic() - started)
         finally:
             self._ready.set()
@@ -58,7 +61,7 @@ class TutorUnderstanding(GraphComponent, IntentClassifier):
         self._ready.wait()
         if self._router is None:
             raise RuntimeError("the understanding layer failed to build (see the log above)")
-        return self._router
+        return self._router.current()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

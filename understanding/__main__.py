@@ -1,5 +1,7 @@
-"""`python -m understanding export | warm | eval [-v]`: write MiniLM's ONNX graph, fill the
-vector cache (both in make setup) or score the router on the frozen development set (make faq-eval)."""
+"""`python -m understanding export | warm | eval [-v] | heldout [ROUND] [SHEET.yml]`: write MiniLM's
+ONNX graph, fill the vector cache (both in make setup), score the router on the frozen development
+set (make faq-eval), or on a held-out set (tests/faq/heldout/ROUND.yml, the newest by default;
+writing the questions' judge sheet to SHEET.yml)."""
 
 import sys
 import time
@@ -35,6 +37,16 @@ def main(argv: list[str]) -> int:
         from understanding.gate import report
 
         return report(router, verbose="-v" in argv)
+    if command == "heldout":
+        from pathlib import Path
+
+        from understanding.heldout import HELD_OUT, evaluate
+
+        args = argv[1:]
+        held_out = HELD_OUT.with_name(f"{args.pop(0)}.yml") if args and not args[0].endswith(".yml") else HELD_OUT
+        for key, value in evaluate(router, held_out, sheet=Path(args[0]) if args else None).items():
+            print(f"held-out {key}: {value}")
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -3,6 +3,7 @@ base (data/faq) and the off-topic examples (data/understanding). Nothing happens
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -10,7 +11,7 @@ import yaml
 from understanding.router import OFF_TOPIC, Router
 
 ROOT = Path(__file__).resolve().parent.parent
-NLU_FILES = ("nlu.yml", "lessons_nlu.yml")
+NLU_FILES = ("nlu.yml", "lessons_nlu.yml", "handoff.yml", "usercode.yml", "uploads.yml", "forget_me.yml")
 ANNOTATION = re.compile(r"\[([^\]\n]{0,200})\]\([^)\n]{0,100}\)")  # "[text](entity)" -> "text"
 
 
@@ -57,21 +58,51 @@ def off_topic_examples(path: Path = ROOT / "data" / "understanding" / "off_topic
     return [e["text"] for e in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("examples", [])]
 
 
-def build(encoder=None, cache_file: Path | None = None, root: Path = ROOT) -> Router:
+@dataclass(frozen=True)
+class Sources:
+    """The parsed files a router is built from (parsing them is most of a build's time)."""
+
+    intents: dict[str, list[str]]
+    off_topic: list[str]
+    entries: list
+
+
+def sources(root: Path = ROOT) -> Sources:
     from faq.knowledge import load
-    from understanding.vectors import CachedEncoder
 
     intents = nlu_examples(root / "bot" / "data")
     off_topic = intents.pop(OFF_TOPIC, []) + off_topic_examples(root / "data" / "understanding" / "off_topic.yml")
-    entries = load(root / "data" / "faq")
-    cached = CachedEncoder(encoder or default_encoder(), cache_file)
-    commands = frozenset(i for i in intents if i.startswith(("train_", "tokenize", "classify", "export",
-                                                               "show_", "cancel", "start_", "list_",
-                                                               "rerun")))
-    router = Router(intents, entries, off_topic, cached, commands)
+    return Sources(intents, off_topic, load(root / "data" / "faq"))
+
+
+def assemble(src: Sources, cached, staff=None, offers: dict[str, str] | None = None) -> Router:
+    """A router over the sources plus what staff taught (faq.staff.StaffKnowledge). `offers`:
+    what each offer runs, from an earlier build (each one costs a ranking)."""
+    entries = staff.merge(src.entries) if staff is not None else src.entries
+    off_topic = src.off_topic + list(staff.off_topic) if staff is not None else src.off_topic
+    commands = frozenset(i for i in src.intents if i.startswith(("train_", "tokenize", "classify", "export",
+                                                                   "show_", "cancel", "start_", "list_",
+                                                                   "rerun")))
+    router = Router(src.intents, entries, off_topic, cached, commands)
     # What each entry's "want to see it?" offer runs: read by the router itself.
-    offers = {e.offer for e in entries if e.offer}
-    router.set_offers({offer: router.understand(offer).intent for offer in offers})
+    known = dict(offers or {})
+    for offer in sorted({e.offer for e in entries if e.offer} - known.keys()):
+        known[offer] = router.understand(offer).intent
+    router.set_offers(known)
+    return router
+
+
+def build(encoder=None, cache_file: Path | None = None, root: Path = ROOT, staff_file: Path | None = None) -> Router:
+    """The router over the project's files; with `staff_file`, plus what staff taught (faq.staff)."""
+    from understanding.vectors import CachedEncoder
+
+    cached = CachedEncoder(encoder or default_encoder(), cache_file)
+    staff = None
+    if staff_file is not None:
+        from faq.staff import read
+
+        staff = read(staff_file)
+    router = assemble(sources(root), cached, staff)
     # From here on the process ranks one message at a time: a BLAS thread pool only spins
     # against ONNX Runtime's thread (measured: a turn 24 ms instead of 3 ms on two busy cores).
     from threadpoolctl import threadpool_limits

@@ -15,8 +15,19 @@ ERROR_WORDS = re.compile(r"\b(?:error|exception|traceback)\b", re.I)
 CODE_LINE = re.compile(
     r"^\s*(?:(?:from|import)\s+\w|def\s+\w|class\s+\w|for\s+\w|if\s+\w|return\b|@\w"
     r"|[\w.\[\]]+\s*[+\-*/]?=[^=]|model\.\w|tf\.\w|keras\.|layers\.\w|np\.\w|\w+\([^()]*[(),])")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
-QUOTED = re.compile(r"['\"`][^'\"`\n]{1,80}['\"`]")
+# A number on its own varies (shapes, sizes, counts); digits inside a word name a kind of thing
+# (conv1d, MaxPooling2D, float32, int64) and stay, as do an ndim's 2, 3 or 4 (which layer wants what).
+NUMBER = re.compile(r"(?<![A-Za-z0-9])(?<!ndim=)\d+(?:\.\d+)?")
+QUOTED = re.compile(r"['\"`]([^'\"`\n]{1,80})['\"`]")
+# A quoted layer or key name ('lstm_1', "conv1d", 'accuracy', 'lr') says which layer or argument
+# the error is about: it is kept, without the counter Keras appends to repeated layers.
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]{0,30}(?:_[A-Za-z][A-Za-z0-9]{0,30}){0,4}")
+COUNTER = re.compile(r"_\d{1,6}$")
+# Keras wraps the real message: "Exception encountered when calling layer 'x' (type Y)." (Keras 2)
+# or "... when calling Sequential.call()." (Keras 3), with the cause on a following line; "in user
+# code:" only says a traceback of the compiled function follows.
+WRAPPER = re.compile(r"^(?:Exception encountered when calling\b|in user code:?$|$)")
+NOT_DETAIL = ("File ", "Traceback", "Call arguments", "\u2022", "raise ", "return ", "^", "~")
 PATH = re.compile(r"(?:/[\w.\-]+){2,}")
 SPACES = re.compile(r"\s+")
 
@@ -26,13 +37,38 @@ def _lines(text: str) -> list[str]:
 
 
 def error_lines(text: str) -> list[str]:
-    """The 'XxxError: message' lines, last first (the last is the one that matters)."""
+    """The 'XxxError: message' lines, last first (the last is the one that matters). A wrapper
+    line ("ValueError: Exception encountered when calling layer ...") counts by the cause on the
+    line after it ("Input 0 of layer "lstm" is incompatible ..."), which TensorFlow prints without
+    the error's name; a wrapper with no cause after it is kept as it is."""
     found = []
-    for line in _lines(text):
+    lines = _lines(text)
+    for n, line in enumerate(lines):
         match = ERROR.search(line.strip())
-        if match and match.group(1) and not line.lstrip().startswith(("File ", "at ")):
-            found.append(f"{match.group(1)}: {match.group(2)}".strip())
+        if not (match and match.group(1)) or line.lstrip().startswith(("File ", "at ")):
+            continue
+        name, message = match.group(1), match.group(2).strip()
+        if WRAPPER.match(message):
+            detail = _detail(lines[n + 1:n + 12])
+            if detail:
+                found.append(f"{name}: {detail}")
+                continue
+            if message.startswith("in user code") or not message:
+                continue
+        found.append(f"{name}: {message}".strip())
     return found[::-1]
+
+
+def _detail(following: list[str]) -> str | None:
+    """The cause printed after a wrapper: the next line that is no frame, code or error line."""
+    for line in following:
+        stripped = line.strip()
+        if ERROR.search(stripped):
+            return None  # another error line follows: it speaks for itself
+        if stripped.startswith(NOT_DETAIL) or CODE_LINE.match(line):
+            continue
+        return stripped
+    return None
 
 
 def code_lines(text: str) -> list[str]:
@@ -70,9 +106,14 @@ def frame(text: str) -> str | None:
 def normalise(message: str) -> str:
     """An error message with its specifics replaced: shapes, sizes, names and paths."""
     message = PATH.sub(" PATH ", message[:MAX_LINE])
-    message = QUOTED.sub(" NAME ", message)
+    message = QUOTED.sub(_quoted, message)
     message = NUMBER.sub(" N ", message)
     return SPACES.sub(" ", message).strip()
+
+
+def _quoted(match: re.Match[str]) -> str:
+    name = COUNTER.sub("", match.group(1).strip())
+    return f" {name} " if IDENTIFIER.fullmatch(name) else " NAME "
 
 
 def words(text: str) -> str:
@@ -83,3 +124,30 @@ def words(text: str) -> str:
             if line.strip() not in code and not any(line.strip().endswith(e[-40:]) for e in errors)
             and not line.lstrip().startswith(("File ", "Traceback", "^", "~"))]
     return " ".join(" ".join(keep).split())[:MAX_LINE]
+
+
+# What the learner asks about their pasted code (issue 17): a review, or to run it. Read in their
+# own words around the code only, so the code's `model.fit` never reads as "fit my model".
+RUN_CODE = re.compile(
+    r"\b(?:run|train|fit|build|try|execute)\s+(?:(?:my|this|the|that|our|your)\s+)?(?:own\s+)?"
+    r"(?:model|code|network|net|cnn|rnn|lstm|it|this|one)\b", re.I)
+REVIEW_CODE = re.compile(
+    r"\breview\b|\bcheck\s+(?:my|this|the|our)\s+(?:code|model|network)|\bwhat'?s\s+wrong|\bwhat\s+is\s+wrong"
+    r"|\b(?:does\s*n[o']?t|do\s*n[o']?t|wo\s*n[o']?t|is\s*n[o']?t|ca\s*n[o']?t|not)(?:\s+(?:this|it|my\s+\w{1,20}))?"
+    r"\s+(?:work|train|learn|converge)"
+    r"|\bwhy\s+(?:does|do|is|will)\s+(?:this|it|my\s+(?:code|model|network))\s+not\b"
+    r"|\bany\s+(?:mistakes?|bugs?|errors|issues|problems)\b|\bfind\s+(?:the\s+|my\s+)?(?:bugs?|mistakes?)"
+    r"|\bfix\s+(?:my|this)\s+(?:code|model)|\bis\s+(?:this|my\s+(?:code|model))\s+(?:right|correct|ok|okay)\b",
+    re.I)
+
+
+def code_request(text: str) -> str | None:
+    """"review_code" or "run_my_code" for a code paste (or a ``` block) whose words ask for one, else None."""
+    if "```" not in text and kind(text) != "code":
+        return None
+    said = words(text).replace("```", " ")
+    if RUN_CODE.search(said) and not REVIEW_CODE.search(said):
+        return "run_my_code"
+    if REVIEW_CODE.search(said):
+        return "review_code"
+    return None

@@ -10,6 +10,9 @@ TF-IDF term, nudged towards its second best (as faq/retriever.py measured). On t
 - "explain X" and "do X" are told apart by how the message asks (mood), and when both readings
   are close Tutor offers both;
 - a question Tutor cannot answer is "not sure" only when it is on-topic; otherwise it is declined.
+  A message naming a term only machine learning uses (understanding/domain.py) is on-topic
+  however far it is from every entry: only a clear off-topic lead declines it; a request to make
+  something deceptive or to break in (fake reviews, phishing) is declined whatever it is near.
 """
 
 import re
@@ -17,7 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from understanding import language, pastes
+from understanding import domain, language, pastes, readings, typos
+from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -28,41 +32,30 @@ ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" 
 INTENT_THRESHOLD = 0.55  # a command this close is run
 NOT_SURE_FLOOR = 0.45  # nothing even this close: not a machine-learning question, declined
 OFF_TOPIC_MARGIN = 0.03  # off-topic within this of the best entry: decline, not "not sure"
+# A term only ML uses (understanding/domain.py) outweighs this much off-topic lead: "how do graph
+# neural networks pass messages" (off-topic by 0.18, near "neurons pass messages") is not declined,
+# "train a neural network to crack my neighbour's wifi" (by 0.52) still is.
+ML_TERM_LIFT = 0.25
 AMBIGUOUS = 0.03  # a command and an explanation this close: offer both
 # A request ("show me", "train", "can you") whose best match is an entry offering a command runs
 # that command when it is this close. Development set: 0.05 -> +1 skill request, 0.12 -> +3 and
 # nothing else moved, 0.2 -> one paraphrase lost.
 DO_MARGIN = 0.12
+# ... and the best entry's own offer runs when this close: "convert the model to tflite" names the
+# TFLite entry (1.07) whose offer is the export (0.94).
+OFFER_MARGIN = 0.16
+# A request naming where a model should run (a phone, a browser, node.js) asks for the export,
+# even when it also names the model ("I need the neuron in node.js").
+PLATFORM = re.compile(r"\b(?:phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
+                      r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert)\b", re.I)
+PLATFORM_BONUS = 0.1
+# A command below INTENT_THRESHOLD still runs when nothing else comes this close to it ("list out
+# my stuff, all the nets I've made": show_models 0.54, the best explanation 0.31).
+LEAD = 0.1
 TEMPERATURE = 0.05  # of the softmax that turns scores into Rasa confidences
 OFF_TOPIC = "out_of_scope"
+CODE_INTENTS = ("run_my_code", "review_code")  # the learner's own code (issue 17): not commands, need a paste
 FAQ = "faq"
-
-ASK = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+|hey\s+)?(?:what|why|how|when|which|who|whats|"
-                 r"what's|wat|wht|is|are|does|do|did|should|would|explain|define|meaning|difference|"
-                 r"tell me (?:about|what|why|how))\b", re.I)
-VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni[sz]e|export|"
-         r"convert|give|make|start|try|cancel|stop|kill|abort|list|classify|demo|launch|rerun|redo|"
-         r"retrain|go|do|let'?s|lets|get|download|package|save|split|turn|analy[sz]e|score|rate|"
-         r"check|compare|learn|trian|traing|forcast|tokenise")
-DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
-                      rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b", re.I)
-WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
-                  r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
-                  r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please)\b", re.I)
-STATE = re.compile(r"\b(?:my|i|i'm|im|i've|ive|it's|its|keeps?|stuck|won'?t|wont|doesn'?t|doesnt|"
-                   r"isn'?t|never|always|gets?|got|goes|went|stays?|but)\b", re.I)
-BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
-
-
-def mood(text: str) -> str | None:
-    """"do" for a request to run something, "ask" for a question or a described symptom."""
-    head = text[:200]
-    if DO_START.match(head) or WANT.search(head):
-        return "do"
-    if ASK.match(head) or STATE.search(head):
-        return "ask"
-    return None
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -99,6 +92,7 @@ class Router:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.encoder = encoder
+        self.commands = commands
         self.entries = {e.id: e for e in entries}
         candidates: list[Candidate] = []
         texts: list[str] = []
@@ -125,6 +119,7 @@ class Router:
         self.owner = np.array(owner)
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
         self.is_command = np.array([c.intent in commands for c in candidates])
+        self.is_export = np.array([c.intent in commands and c.intent.startswith("export") for c in candidates])
         # Commands run on the learner's own sentence: most of their examples quote one.
         self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
                                     for c in candidates])
@@ -147,6 +142,7 @@ class Router:
 
     def set_offers(self, offer_intents: dict[str, str]) -> None:
         """Which command each entry's offer runs (for "explain or do?")."""
+        self.offer_intents = dict(offer_intents)  # a rebuild reuses them (understanding/live.py)
         self.candidates = [
             Candidate(c.intent, c.entry_id, offer_intents.get(self.entries[c.entry_id].offer or ""))
             if c.entry_id else c for c in self.candidates]
@@ -182,6 +178,7 @@ class Router:
         text = " ".join(text.split())
         vector = self.encoder.embed([text])[0]
         scores = self._candidate_scores(vector, text)
+        self._lift_quoted_numbers(scores, text)
         framed = pastes.frame(text) if paste is None else None
         if framed:
             # "is this positive: <their sentence>": the command is read from the frame around
@@ -199,6 +196,8 @@ class Router:
             m = mood(text)
             if m == "do":
                 scores[self.is_command] += MOOD_BONUS
+                if PLATFORM.search(text):  # "get the vision model ready for a phone": the export
+                    scores[self.is_export] += PLATFORM_BONUS
             elif m == "ask":
                 scores[~self.is_command] += MOOD_BONUS
                 scores[self.is_command] -= MOOD_BONUS
@@ -206,8 +205,33 @@ class Router:
                 scores[self.is_ama] += AMA_BONUS
         return scores, paste
 
+    def _lift_quoted_numbers(self, scores: np.ndarray, text: str) -> None:
+        """"train acc 99.8%, val 72%": the entries that explain that gap (understanding/readings.py)."""
+        shown = readings.reading(text)
+        if shown:
+            rows = {c.entry_id: i for i, c in enumerate(self.candidates) if c.entry_id}
+            for entry_id in readings.EXPLAINED_BY[shown]:
+                if entry_id in rows:
+                    scores[rows[entry_id]] += readings.READING_BONUS
+            for entry_id in readings.RULED_OUT[shown]:
+                if entry_id in rows:
+                    scores[rows[entry_id]] -= readings.READING_BONUS
+
     # -- decision ------------------------------------------------------------------------------
     def understand(self, text: str) -> Understanding:
+        found = self._understand(text)
+        if found.intent == OFF_TOPIC or (found.intent == FAQ and found.entry_id is None):
+            meant = typos.command_word(text)  # "hlep": a command word misspelt, not a decline
+            if meant in self._intent_names:
+                return Understanding(meant, 1.0, score=found.score, ranking=[(meant, 1.0)])
+        return found
+
+    def _understand(self, text: str) -> Understanding:
+        asked = pastes.code_request(text)
+        if asked:  # pasted code with "review this" / "run my model": the learner's own code (issue 17)
+            return Understanding(asked, 1.0, paste="code", ranking=[(asked, 1.0)])
+        if domain.asks_for_harm(text) and pastes.kind(text) is None:  # never run, never answered
+            return Understanding(OFF_TOPIC, 1.0, ranking=[(OFF_TOPIC, 1.0)])
         if language.foreign(text) and pastes.kind(text) is None:
             return Understanding(OFF_TOPIC, 1.0, language="other", ranking=[(OFF_TOPIC, 1.0)])
         scores, paste = self.scores(text)
@@ -224,12 +248,21 @@ class Router:
             return Understanding(intent, dict(ranking).get(intent, 0.0), closest=closest, paste=paste,
                                  ranking=ranking, **kw)
 
-        asked_to_run = best.offer_intent if paste is None and best.entry_id and mood(text) == "do" else None
-        if asked_to_run:  # "show me an ML forecast beating a moving average": run it
-            command = self._intent_best(scores).get(asked_to_run, -1.0)
-            if command >= INTENT_THRESHOLD and top - command < DO_MARGIN:
-                return result(asked_to_run, score=command)
-        if best.entry_id is None and best.intent != OFF_TOPIC and top >= INTENT_THRESHOLD:
+        if paste is None and best.entry_id and mood(text) == "do":
+            # A request whose closest match is an explanation runs the closest command instead
+            # when that is near: "package the last thing we trained as a .tflite file" asks for
+            # the export, not the TFLite paragraph; the entry's own offer goes first.
+            per_intent = self._intent_best(scores)
+            commands = [best.offer_intent] if best.offer_intent else []
+            if not WH.search(text):  # "..., what architecture would you pick": a question still
+                commands += sorted((i for i in per_intent if i in self.commands), key=lambda i: -per_intent[i])[:1]
+            for command in commands:
+                margin = OFFER_MARGIN if command == best.offer_intent else DO_MARGIN
+                if per_intent.get(command, -1.0) >= INTENT_THRESHOLD and top - per_intent[command] < margin:
+                    return result(command, score=per_intent[command])
+        clear_lead = top >= NOT_SURE_FLOOR and top - self._best_other(scores, best.intent) >= LEAD
+        if (best.entry_id is None and best.intent != OFF_TOPIC and (top >= INTENT_THRESHOLD or clear_lead)
+                and not (entries and self._asks_how_or_why(text, best.intent))):
             near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)
             if near is not None and top - scores[near] < AMBIGUOUS and mood(text) is None:
                 return result(FAQ, entry_id=self.candidates[near].entry_id, score=float(scores[near]),
@@ -237,10 +270,25 @@ class Router:
             return result(best.intent, score=top)
         if entries and entry_score >= ANSWER_THRESHOLD and (paste or entry_score > off_score):
             return result(FAQ, entry_id=closest[0][0], score=entry_score)
-        if paste is None and (best.intent == OFF_TOPIC or off_score >= entry_score - OFF_TOPIC_MARGIN
-                              or entry_score < NOT_SURE_FLOOR):
+        # No ML sense at all (domain.py): declined rather than "not sure". Only read here, after
+        # the answer: a word list must never turn away a question an entry answers.
+        declined = (best.intent == OFF_TOPIC or entry_score < max(off_score + OFF_TOPIC_MARGIN, NOT_SURE_FLOOR)
+                    or (paste is None and domain.other_sense(text)))
+        if domain.mentions_ml(text):  # on-topic however far from every entry: only a clear off-topic lead declines
+            declined = best.intent == OFF_TOPIC and off_score - entry_score >= ML_TERM_LIFT
+        if paste is None and declined:
             return result(OFF_TOPIC, score=off_score)
         return result(FAQ, score=entry_score)  # on-topic, unanswered: "not sure"
+
+    def _asks_how_or_why(self, text: str, intent: str) -> bool:
+        """A reason or a workings asked for about a command, or about running code with none
+        pasted ("can I run a keras model on a raspberry pi?"): explained, not run."""
+        return (intent in self.commands or intent in CODE_INTENTS) and asks_how_or_why(text, intent)
+
+    def _best_other(self, scores: np.ndarray, intent: str) -> float:
+        """The best score of any candidate that is not `intent`."""
+        others = np.array([c.intent != intent for c in self.candidates])
+        return float(scores[others].max())
 
     def _per_intent(self, scores: np.ndarray) -> np.ndarray:
         """Each intent's best candidate score, in the order of self._intent_names."""

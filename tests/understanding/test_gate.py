@@ -14,5 +14,5 @@ def test_understanding_holds_its_levels_on_every_evaluation_set(router):
     below = {key: figures[key] for key, level in gate.LEVELS.items()
              if gate.fraction(figures[key]) < level - gate.MARGIN}
     assert below == {}
-    assert figures["off_topic_not_sure"] <= 3  # declines are declines, not "not sure"
+    assert figures["off_topic_not_sure"] <= 1  # declines are declines, not "not sure"
     assert figures["ama_archive"] == (36, 36)

@@ -48,11 +48,12 @@ def test_pastes_normalise_shapes_names_and_paths_away():
     "1" * 2000, " " * 1999 + "x", "a(" * 1000, '"' * 2000, "é" * 2000, "Error: " * 285,
     ("x = (" * 300) + "\n" + "ValueError" * 150, "model." * 333, "\n" * 2000, "1.1." * 500,
 ])
-def test_pastes_read_a_2000_character_adversarial_message_in_under_10_ms(text):
+def test_pastes_read_a_2000_character_adversarial_message_without_backtracking(text):
     started = time.perf_counter()
     for function in (pastes.kind, pastes.error_lines, pastes.code_lines, pastes.words, pastes.normalise):
         function(text)
-    assert time.perf_counter() - started < 0.010 * 5  # five functions, 10 ms each
+    # about 2 ms each on a quiet machine; a backtracking pattern takes seconds on these inputs
+    assert time.perf_counter() - started < 0.5
 
 
 def test_frame_takes_the_learners_own_sentence_out_of_a_command():
@@ -62,3 +63,36 @@ def test_frame_takes_the_learners_own_sentence_out_of_a_command():
     assert frame("split 'my cat sat on the mat' into tokens please") == "split … into tokens please"
     assert frame("what is overfitting") is None  # nothing quoted: nothing to take out
     assert frame("'only a quote'") is None  # nothing would be left
+
+
+WRAPPED = '''ValueError: Exception encountered when calling layer 'sequential_2' (type Sequential).
+
+    Input 0 of layer "lstm_1" is incompatible with the layer: expected ndim=3, found ndim=2. Full shape received: \
+(None, 64)
+
+Call arguments received by layer 'sequential_2' (type Sequential):
+  \u2022 inputs=tf.Tensor(shape=(None, 120), dtype=int32)
+'''
+
+
+def test_pastes_read_a_wrapper_error_by_the_cause_printed_after_it():
+    (line,) = pastes.error_lines(WRAPPED)
+    assert line.startswith('ValueError: Input 0 of layer "lstm_1" is incompatible')
+    keras3 = ("ValueError: Exception encountered when calling Sequential.call().\n\n"
+              "Negative dimension size caused by subtracting 3 from 2")
+    assert pastes.error_lines(keras3) == ["ValueError: Negative dimension size caused by subtracting 3 from 2"]
+    user_code = ('ValueError: in user code:\n\n    File "/x/training.py", line 9\n\n'
+                 "    ValueError: No gradients provided for any variable")
+    assert pastes.error_lines(user_code) == ["ValueError: No gradients provided for any variable"]
+    alone = "ValueError: Exception encountered when calling layer 'dense' (type Dense)."
+    assert pastes.error_lines(alone) == [alone]
+
+
+def test_pastes_normalise_keeps_layer_kinds_and_dtypes_but_not_counters_or_sizes():
+    conv1d = pastes.normalise('Input 0 of layer "conv1d_3": expected min_ndim=3, found ndim=2. (None, 20)')
+    conv2d = pastes.normalise('Input 0 of layer "conv2d": expected min_ndim=4, found ndim=3. (None, 28, 28)')
+    assert "conv1d" in conv1d and "min_ndim=3" in conv1d and "(None, N )" in conv1d
+    assert conv1d != conv2d
+    assert "int64" in pastes.normalise("expected float32, got int64") and "float32" in pastes.normalise("float32")
+    assert pastes.normalise("KeyError: 'accuracy'") == "KeyError: accuracy"
+    assert pastes.normalise("Unknown layer: 'my layer 7'") == "Unknown layer: NAME"

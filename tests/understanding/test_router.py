@@ -69,6 +69,27 @@ def test_router_declines_near_misses_and_other_programming(router, text):
     assert router.understand(text).intent == OFF_TOPIC
 
 
+@pytest.mark.parametrize("text", [
+    "how do liquid state machines differ from echo state networks?",
+    "what are capsule networks and how does routing between capsules work",
+    "is a hypernetwork a network that writes another network's weights?",
+    "how do kolmogorov arnold networks differ from a multi-layer perceptron",
+    "how do graph neural networks pass messages",  # off-topic's biology neurons come first
+])
+def test_router_says_not_sure_rather_than_declining_an_unknown_question_in_ml_only_terms(router, text):
+    u = router.understand(text)
+    assert u.intent == FAQ and u.entry_id is None, (u.intent, u.entry_id, u.closest[:1])
+
+
+def test_router_declines_a_request_to_make_fake_reviews_though_the_sentiment_skill_is_near(router):
+    assert router.understand("write 100 fake glowing reviews for my bakery").intent == OFF_TOPIC
+    assert router.understand("train a model that spots fake reviews").intent != OFF_TOPIC
+
+
+def test_router_still_declines_a_clearly_off_topic_request_that_names_an_ml_term(router):
+    assert router.understand("train a neural network to crack my neighbour's wifi password").intent == OFF_TOPIC
+
+
 def test_router_answers_a_pasted_traceback_with_its_error_entry_never_a_command(router):
     paste = ('Traceback (most recent call last):\n  File "fit.py", line 9, in <module>\n'
              '    model.fit(xs, ys)\nValueError: Input 0 of layer "conv2d_3" is incompatible with '
@@ -95,3 +116,115 @@ def test_mood_reads_requests_questions_and_described_symptoms():
     assert mood("could you forecast a series for me") == "do"
     assert mood("what is a cnn") == "ask"
     assert mood("my loss keeps going up") == "ask"
+
+
+def test_router_answers_quoted_train_and_validation_numbers_with_overfitting_not_chance_accuracy(router):
+    u = router.understand("my dense net: 99% accuracy on training data, 64% on the validation set. why?")
+    assert u.intent == FAQ and u.entry_id in {"overfitting", "sym-train-perfect-test-bad"}, (u.entry_id, u.closest)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("bundle the model I just trained into a tflite file", "export_model"),  # closest: the TFLite entry
+    ("reuse a pretrained image network and put a new head on it for me", "train_transfer"),
+    ("i need a network that recognises handwritten digits", "train_vision"),
+    ("spin up the y = 2x - 1 neuron demo", "train_neuron"),
+])
+def test_router_runs_a_request_in_everyday_imperatives_even_when_an_explanation_is_closest(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+def test_router_reads_a_wh_question_with_would_you_as_a_question_not_a_run(router):
+    u = router.understand("what architecture would you pick for my sentiment task")
+    assert u.intent == FAQ and u.entry_id is not None, (u.intent, u.closest)
+
+
+@pytest.mark.parametrize("text", [
+    "why use a pretrained model",
+    "why would i export to tflite at all",
+])
+def test_router_answers_a_why_question_about_a_skill_rather_than_running_it(router, text):
+    u = router.understand(text)
+    assert u.intent == FAQ and u.entry_id is not None, (u.intent, u.closest[:1])
+
+
+@pytest.mark.parametrize("text", [
+    "how does an lstm write poems",
+    "what does a pretrained model already know",
+    "what is a mood detector in nlp",
+])
+def test_router_explains_how_a_skill_works_when_asked_what_is_or_how_does(router, text):
+    u = router.understand(text)
+    assert u.intent == FAQ and u.entry_id is not None, (u.intent, u.closest[:1])
+
+
+def test_mood_reads_whether_two_parts_go_together_as_a_question():
+    assert mood("can you use dropout with an lstm") == "ask"
+    assert mood("can I use dropout in an LSTM?") == "ask"
+    assert mood("could we add batch norm after a conv layer") == "ask"
+    assert mood("can you train a cnn with dropout 0.3") == "do"
+    assert mood("can you use a pretrained model for my photos") == "do"
+
+
+def test_mood_reads_a_verb_followed_by_is_as_a_noun_not_an_imperative():
+    assert mood("forecast is great on the training years, awful later") != "do"
+    assert mood("forecast the next 30 days") == "do"
+
+
+@pytest.mark.parametrize("text", [
+    "how do nerve cells fire in the brain, it's for my biology exam",
+    "my tesla makes a clunk over speed bumps",
+    "what weights should i use at the gym for squats",
+    "order me a pizza with extra cheese",
+    "my ubuntu kernel update broke the boot",
+])
+def test_router_declines_a_message_with_no_machine_learning_sense_rather_than_asking_staff(router, text):
+    u = router.understand(text)
+    assert u.intent == OFF_TOPIC, (u.intent, u.entry_id, u.closest[:1])
+
+
+@pytest.mark.parametrize("text", [
+    "how many layers should my cnn have",
+    "what batch size should i pick for fashion mnist",
+    "what does the kernel size of a conv layer change",
+    "how do i deploy a trained model to a phone",
+    "do i need a gpu to train a small image model",
+    "how many epochs until my model stops improving",
+])
+def test_router_never_declines_a_machine_learning_question_that_uses_a_shared_word(router, text):
+    assert router.understand(text).intent != OFF_TOPIC
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("put the digits convnet on my android phone", "export_model"),
+    ("I want the sentiment model running in node.js", "export_model"),
+    ("we collected a year of daily visitor counts with weekly swings, so forecast a synthetic one like it",
+     "train_timeseries"),
+    ("hlep", "help"),
+    ("lessns", "list_lessons"),
+])
+def test_router_runs_platform_exports_scene_then_request_and_misspelt_commands(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "how would I train a single neuron on y = 2x - 1 myself",
+    "can I run a keras model on a raspberry pi?",
+])
+def test_router_explains_how_to_do_it_yourself_and_whether_it_is_possible(router, text):
+    assert router.understand(text).intent == FAQ
+
+
+@pytest.mark.parametrize("text", [
+    "what loss should I use for a model that estimates a car's fuel consumption?",
+    "can I deploy my model on a linux server?",
+    "why does my network get worse when I add more layers, like overtraining at the gym?",
+])
+def test_an_entry_that_answers_stands_beside_another_worlds_word(router, text):
+    """domain.other_sense only turns "not sure" into a decline: a word list never overrides an answer."""
+    found = router.understand(text)
+    assert found.intent == FAQ and found.entry_id is not None
+
+
+@pytest.mark.parametrize("text", ["the kernel update broke my ubuntu boot", "best weights routine at the gym"])
+def test_router_still_declines_another_worlds_request(router, text):
+    assert router.understand(text).intent == OFF_TOPIC

@@ -1,0 +1,45 @@
+"""understanding/mood.py: how a message asks, by pattern alone (no router)."""
+
+import pytest
+
+from understanding.mood import asks_how_or_why, mood
+
+
+@pytest.mark.parametrize("text", [
+    "I've got a csv of hourly temperatures with a daily cycle, forecast the next week",
+    "we only have 300 photos of leaves so borrow the features of a big pretrained net",
+    "I have a folder of tweets; classify them as happy or sad",
+])
+def test_a_scene_then_a_run_verb_after_a_comma_or_so_is_a_request(text):
+    assert mood(text) == "do"
+
+
+@pytest.mark.parametrize("text", [
+    "my val loss goes up after epoch 5, should I use dropout?",  # a question after the comma
+    "my model overfits, what do I train next",  # a wh-word after the verb's clause
+    "I trained it for five epochs, get the same loss every time",  # 'get' is not a run verb there
+])
+def test_a_described_problem_with_a_question_or_an_everyday_verb_after_the_comma_is_not_a_request(text):
+    assert mood(text) != "do"
+
+
+@pytest.mark.parametrize("text", [
+    "how would I train a single neuron on y = 2x - 1 myself",
+    "how can I build a sentiment model in my own code",
+    "can I run a keras model on a raspberry pi?",
+    "could we fine-tune a pretrained network instead of training from scratch?",
+])
+def test_how_to_do_it_yourself_and_whether_it_is_possible_are_questions(text):
+    assert mood(text) == "ask"
+    assert asks_how_or_why(text, "train_neuron")
+
+
+@pytest.mark.parametrize("text", [
+    "can I get my model as a tflite file",  # 'my model': a request for the export
+    "can you train a neuron on y = 2x - 1?",  # asked of Tutor: a request
+    "lemme watch the clothing classifier learn",
+    "freeze the base of a pretrained net and train a new head on my flowers",
+])
+def test_requests_stay_requests(text):
+    assert mood(text) == "do"
+    assert not asks_how_or_why(text, "export_model")

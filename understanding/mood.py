@@ -1,0 +1,79 @@
+"""How a message asks: a request to run something ("do"), a question or a described symptom
+("ask"), or neither. The router counts a message's mood for or against the commands; these are
+patterns over the first 200 characters, each linear (no nested repeats)."""
+
+import re
+
+ASK = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+|hey\s+)?(?:what|why|how|when|which|who|whats|"
+                 r"what's|wat|wht|is|are|does|do|did|should|would|explain|define|meaning|difference|"
+                 r"tell me (?:about|what|why|how))\b", re.I)
+VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni[sz]e|export|"
+         r"convert|give|make|start|try|cancel|stop|kill|abort|list|classify|demo|launch|rerun|redo|"
+         r"retrain|go|do|let'?s|lets|get|download|package|save|split|turn|analy[sz]e|score|rate|"
+         r"check|compare|learn|trian|traing|forcast|tokenise|"
+         # other everyday imperatives learners use for a request ("grab a pretrained net...")
+         r"grab|spin|fire|kick|whip|set up|setup|put|take|use|reuse|fine-?tune|package|shrink|"
+         r"squeeze|bundle|list|seed|feed|plot|draw|sketch|create|spit|produce|prepare|hook|load|freeze|compose|"
+         r"repurpose|borrow|port|ship")
+DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
+                      rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b"
+                      # "forecast is awesome on the training years": a noun, not an imperative
+                      r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
+WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
+                  r"i (?:want|need|would like|'d like) (?:a|an|my|the|some)\b|i need(?: you)? to|"
+                  r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
+                  r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please|lemme|"
+                  r"let me (?:see|watch))\b", re.I)
+STATE = re.compile(r"\b(?:my|i|i'm|im|i've|ive|it's|its|keeps?|stuck|won'?t|wont|doesn'?t|doesnt|"
+                   r"isn'?t|never|always|gets?|got|goes|went|stays?|but)\b", re.I)
+# "why use a pretrained model", "how does an lstm write poems": asks for a reason or how a thing
+# works, not for a run ("how do I", "what are my" and "what lessons are there" may still be commands)
+REASON = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:why|how come)\b", re.I)
+EXPLAIN = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:what|how|why)\s+(?:is|are|was|does|do|did)\s+"
+                     r"(?!i\b|you\b|u\b|my\b|we\b|there\b)", re.I)
+WH = re.compile(r"\b(?:what|which|why|how|when|where|whats|what's)\b", re.I)
+# "can you use dropout with an lstm?": whether two parts go together, a question, not a run
+COMBINE = re.compile(r"^\s*(?:can|could|should)\s+(?:you|i|we|u|one)\s+(?:use|combine|mix|apply|add|put|stack)\b"
+                     r"[^?]{0,60}?\b(?:with|in|inside|alongside|after|before)\s+(?:an?\s+|the\s+|my\s+)?"
+                     r"(?:lstm|gru|rnn|cnn|conv\w*|dense|embedding|transformer|layer|model|network)s?\b", re.I)
+BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
+
+
+# "I have daily sales with weekly ups and downs, predict the next month": the learner sets the
+# scene, then asks for a run after a comma, "so" or "and". Only verbs that can only mean a run
+# count there ("..., use dropout?" and "..., get the same result" do not), and not in a question.
+RUN_VERBS = (r"train|run|show|teach|build|forecast|predict|generate|write|export|convert|make|classify|"
+             r"demo|launch|rerun|retrain|fine-?tune|plot|draw|create|produce|freeze|compose|repurpose|borrow|port")
+TAIL_DO = re.compile(rf"(?:[,;.:]|\b(?:so|then|and|now))\s+(?:please\s+|pls\s+|just\s+|now\s+|can you\s+|could you\s+)?"
+                     rf"(?:{RUN_VERBS})\b(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
+# "how would I train a neuron on y=2x-1 myself": how to do it by hand, a question, not a run
+HOW_MYSELF = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?how\s+(?:would|could|should|can|do|does|did)\s+"
+                        r"(?:i|we|one|you|u|people)\b[^?]{0,120}?\b(?:myself|ourselves|my own|our own|by hand|"
+                        r"from scratch|in (?:my|our) (?:own )?code|in python|in keras|with keras|in colab)\b", re.I)
+
+# "can I run a Keras model in the browser?": whether something is possible, asked of any model, a
+# question; "can I get my model as a tflite file" and "can you train a neuron" ask for a run.
+POSSIBLE = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:can|could)\s+(?:i|we|one|people)\s+[\w-]+"
+                      r"(?:\s+\w+)?\s+(?:a|an|any|some)\b[^?]{0,150}\?", re.I)
+
+
+def mood(text: str) -> str | None:
+    """"do" for a request to run something, "ask" for a question or a described symptom."""
+    head = text[:200]
+    if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head):
+        return "ask"
+    # "what architecture would you pick?" is a question, though "would you" often asks for a run
+    if DO_START.match(head) or (WANT.search(head) and not WH.match(head.lstrip())):
+        return "do"
+    tail = TAIL_DO.search(head)
+    if tail and "?" not in head[tail.start():] and not WH.search(head[tail.start():]):
+        return "do"
+    if ASK.match(head) or STATE.search(head):
+        return "ask"
+    return None
+
+
+def asks_how_or_why(text: str, command: str) -> bool:
+    """A reason or a workings asked for about a command: explained, not run."""
+    return bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text) or (
+        EXPLAIN.match(text) and command.startswith(("train_", "export_"))))
