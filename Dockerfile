@@ -24,6 +24,8 @@ COPY api api
 COPY faq faq
 COPY understanding understanding
 COPY curriculum curriculum
+COPY usercode usercode
+COPY uploads uploads
 COPY lessons lessons
 COPY data data
 COPY web/src web/src

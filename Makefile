@@ -23,14 +23,15 @@ run: setup
 run-scaled: setup
 	$(APP_PY) -m tutor run-scaled
 
-# Soak and fault test of the scaled profile (bench/soak.py): learners chat and train while a Celery
-# worker is SIGKILLed mid-training (soak: also the action server); prints one summary line and
+# Soak and fault test of the scaled profile (bench/soak.py): learners chat, take a lesson and train
+# while a Celery worker is SIGKILLed mid-training (soak: also Redis restarted and one action-server
+# worker SIGKILLed; soak-short, 90 s, is what make test runs); prints one summary line and
 # fails when a result is lost or shown twice.
 .PHONY: soak soak-short
 soak: setup
-	$(APP_PY) bench/soak.py --seconds 600 --learners 50 --faults all
+	$(APP_PY) bench/soak.py
 soak-short: setup
-	$(APP_PY) bench/soak.py --seconds 90 --learners 8 --faults one
+	$(APP_PY) bench/soak.py --short
 
 # The whole suite on two workers (the machine has 2 cores). tests/conftest.py puts every test on
 # the shared stack in xdist group "stack": one worker boots the stack once and runs them in order,
@@ -88,7 +89,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock.txt requirements/app-nodeps.txt
 
 web: $(WEB_BUNDLE)
 
-$(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/*)
+$(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/* web/src/staff/*) lessons/lesson.schema.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	touch $@
 

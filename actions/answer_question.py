@@ -38,7 +38,7 @@ def render(entry: Entry) -> str:
     if entry.kind == "ama":
         return (f"Laurence Moroney answered this in the book's AMA "
                 f"(asked by {entry.asker}):\n\n\"{entry.answer}\"")
-    text = entry.answer
+    text = entry.answer if entry.written_by != "staff" else f"The course staff answered this one:\n\n{entry.answer}"
     if entry.offer:
         text += f"\n\nWant to see it? Say \"{entry.offer}\"."
     return text

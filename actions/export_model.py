@@ -30,6 +30,17 @@ SKILL_WORDS = {"vision": r"vision|cnn|digits?|image", "transfer": r"transfer",
                "timeseries": r"time[- ]?series|forecast\w*", "hello_neuron": r"neuron|hello"}
 
 
+FORMAT_NAMES = {"tflite": "TFLite", "tfjs": "TF.js", "serving": "TF Serving"}
+# What each format's reply will deliver: a reply mentions only the formats it was asked for.
+WHAT_COMES = {
+    "tflite": "Each TFLite variant is run on your validation data, so you'll see what quantization "
+              "costs and saves.",
+    "tfjs": "For TF.js you'll get a web page (index.html) that predicts in your browser, and the "
+            "whole folder as a zip.",
+    "serving": "For TF Serving you'll get the SavedModel as a .tar.gz with a docker + curl script.",
+}
+
+
 def requested(text: str, table: dict[str, str]) -> list[str]:
     return [name for name, pattern in table.items() if re.search(rf"\b(?:{pattern})\b", text, re.I)]
 
@@ -79,6 +90,6 @@ class ActionExportModel(Action):
         title = registry.get(skill).title
         queue(dispatcher, tracker, "export", params.model_dump(mode="json"),
               f"Exporting your {title} from job #{job_id} to "
-              f"{', '.join(params.formats)}. Each TFLite variant is run on your validation data, "
-              "so you'll see what quantization costs and saves.")
+              f"{', '.join(FORMAT_NAMES[f] for f in params.formats)}. " + " ".join(
+                  WHAT_COMES[f] for f in params.formats))
         return []

@@ -7,6 +7,10 @@ channel returns it under `custom.data` (docs/decisions.md, D20).
 A result is rendered until the learner's chat has shown it (jobs/delivery.py): the worker and a
 reconnecting widget push it again until then, and once it is shown a late push renders nothing.
 Each result card carries the job's public id as its `receipt`, which the widget acknowledges.
+
+One rendering per result: the text and the card go out as one message, and the card carries the
+words too (`text`), so the widget shows the card in place of the text bubble and Slack posts one
+message. A failed run whose message suggests a fix gets a button that runs it with that fix.
 """
 
 import logging
@@ -22,6 +26,7 @@ from actions.lessons import SLOT, render
 from db import repository as repo
 from db.models import Job, JobStatus
 from jobs import delivery
+from skills.run_review import retry_fix
 from tutor.payloads import JobProgress, JobResult, as_json_message
 
 log = logging.getLogger(__name__)
@@ -55,10 +60,6 @@ def _generated_lines(result: dict) -> list[str]:
     return [f"\u201c{result['generated']}\u201d"] if result.get("generated") else []
 
 
-def _coaching_lines(result: dict) -> list[str]:
-    return [result["coaching"]] if result.get("coaching") else []
-
-
 def _tokens_lines(result: dict) -> list[str]:
     lines = []
     if "keras_tokens" in result:
@@ -80,30 +81,50 @@ DETAILS = {
     "hello_neuron": _neuron_lines,
     "timeseries": _table_lines,
     "textgen": _generated_lines,
-    "vision": _coaching_lines,
     "tokenize": _tokens_lines,
     "export": _export_lines,
 }
 LABELS = {"tflite": "TFLite model", "tfjs": "TF.js model (model.json)", "model": "Keras model",
+          "tfjs-page": "TF.js web page (index.html)",
+          "tfjs-zip": "TF.js folder as a zip (model.json, weights, index.html, tf.min.js)",
           "serving": "TF Serving SavedModel (.tar.gz)"}
 NOT_LISTED = {"plot", "validation-data"}  # plots are shown inline; validation data feeds exports
+# Beside its page and zip, a bare model.json is useless to download (its weights are elsewhere).
+HIDDEN_BY = {"tfjs": "tfjs-zip"}
 # Channels whose messages wait for the learner: rendering the result there is showing it. The web
 # widget acknowledges what it rendered instead (its socket.io room may have been empty).
 KEEPS_MESSAGES = {"slack"}
 
 
-def result_text(job: Job) -> str:
+def listed(result: dict) -> list[dict]:
+    """The result's downloads: not plots (shown inline), not what a fuller download holds."""
+    kinds = {a["kind"] for a in result.get("artifacts", [])}
+    return [a for a in result.get("artifacts", [])
+            if a["kind"] not in NOT_LISTED and HIDDEN_BY.get(a["kind"]) not in kinds]
+
+
+def card_text(job: Job) -> str:
+    """The result in words, as the card shows them (its downloads are the card's own list)."""
     result = job.result or {}
     lines = [f"Job #{job.id} is done. {result.get('summary', '')}".strip()]
     lines += DETAILS.get(job.skill, lambda _: [])(result)
-    listed = [a for a in result.get("artifacts", []) if a["kind"] not in NOT_LISTED]
-    kinds = [a["kind"] for a in listed]
+    return "\n".join(lines)
+
+
+def result_text(job: Job) -> str:
+    """The card's words plus its downloads as links, for channels that show text (Slack, REST)."""
+    files = listed(job.result or {})
+    kinds = [a["kind"] for a in files]
     # A kind that appears once gets its friendly label; several (4 TFLite variants) their names.
     downloads = [f"[{LABELS.get(a['kind'], a['name']) if kinds.count(a['kind']) == 1 else a['name']}]({a['url']})"
-                 for a in listed]
-    if downloads:
-        lines.append("Downloads: " + " · ".join(downloads))
-    return "\n".join(lines)
+                 for a in files]
+    return card_text(job) + ("\nDownloads: " + " · ".join(downloads) if downloads else "")
+
+
+def retry_button(job: Job) -> list[dict]:
+    """"Retry with learning rate 0.01": the failed run's skill with the fix its message names."""
+    fix = retry_fix(job.params or {}, job.error)
+    return [{"title": fix[0], "payload": f'/retry_job{{"failed_job": "{job.id}"}}'}] if fix else []
 
 
 class ActionJobProgress(Action):
@@ -144,12 +165,13 @@ class ActionJobResult(Action):
     def _show(dispatcher: CollectingDispatcher, job: Job) -> None:
         if job.status is JobStatus.succeeded:
             result = job.result or {}
-            dispatcher.utter_message(text=result_text(job))
+            # The plots go before the card: the widget takes anything of a result whose card it
+            # has shown as a re-sent copy (web/src/delivery.js), so a plot after it was dropped.
             for plot in (a["url"] for a in result.get("artifacts", []) if a["kind"] == "plot"):
                 dispatcher.utter_message(image=plot)
-            dispatcher.utter_message(json_message=as_json_message(JobResult.model_validate({
+            dispatcher.utter_message(text=result_text(job), json_message=as_json_message(JobResult.model_validate({
                 **result,  # skill extras (generated text, tables) and the summary
-                "type": "result", "job_id": job.id, "status": job.status.value,
+                "type": "result", "job_id": job.id, "status": job.status.value, "text": card_text(job),
                 "receipt": job.public_id})))
         elif job.status is JobStatus.cancelled:
             dispatcher.utter_message(
@@ -159,7 +181,7 @@ class ActionJobResult(Action):
             )
         elif job.status is JobStatus.failed:
             dispatcher.utter_message(
-                text=f"Job #{job.id} didn't finish. {job.error}",
+                text=f"Job #{job.id} didn't finish. {job.error}", buttons=retry_button(job),
                 json_message=as_json_message(JobResult(job_id=job.id, status="failed", skill=job.skill,
                                                        error=job.error, receipt=job.public_id)),
             )

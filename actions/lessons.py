@@ -44,7 +44,7 @@ DB_DOWN = ("Sorry, I couldn't reach my progress database just now, so nothing in
 # What each intent runs outside a lesson question (bot/data/rules.yml; a test keeps them equal).
 # Every skill intent of the catalogue runs action_train_skill, so a new skill needs no entry here.
 NORMAL_ACTIONS = {
-    "greet": "utter_greet", "goodbye": "utter_goodbye", "help": "utter_help",
+    "greet": "utter_greet", "goodbye": "utter_goodbye", "help": "action_help",
     "train_neuron": "action_train_neuron", **dict.fromkeys(CATALOGUE, "action_train_skill"),
     "tokenize_text": "action_tokenize", "classify_sentiment": "action_classify_sentiment",
     "cancel_job": "action_cancel_job", "show_models": "action_show_models",

@@ -29,14 +29,41 @@ def _title(job: Job) -> str:
     return spec.title if spec else job.skill
 
 
-def headline(job: Job) -> str:
-    """'#12 image classifier (digits): validation accuracy 0.962' for the models list."""
+# Params that say nothing about how a run was trained (the rerun's comparison, the random seed).
+UNSAID = {"previous", "seed"}
+
+
+def settings_text(skill: str, params: dict) -> str:
+    """"model cnn, epochs 15, augmentation, dropout 0.3": the settings a run was trained with."""
+    spec = registry.specs().get(skill)
+    fields = spec.params.model_fields if spec else {}
+    parts = []
+    for name, value in (params or {}).items():
+        if name in UNSAID or (fields and name not in fields) or not value:  # off, 0, unset: unsaid
+            continue
+        said = name.replace("_", " ")
+        if value is True:
+            parts.append(said)
+        elif isinstance(value, list):
+            parts.append(f"{said} {'/'.join(map(str, value))}")
+        else:
+            parts.append(f"{said} {value:g}" if isinstance(value, float) else f"{said} {value}")
+    return ", ".join(parts)
+
+
+def key_metric(job: Job) -> str | None:
+    """'validation accuracy 0.962': the run's key metric, as chat says it."""
     metrics = (job.result or {}).get("metrics", {})
     spec = registry.specs().get(job.skill)
     metric = spec.key_metric if spec else None
-    if metric and metric[0] in metrics:
-        return f"#{job.id} {_title(job)}: {metric[1]} {metrics[metric[0]]:.3g}"
-    return f"#{job.id} {_title(job)}"
+    return f"{metric[1]} {metrics[metric[0]]:.3g}" if metric and metric[0] in metrics else None
+
+
+def headline(job: Job) -> str:
+    """'#12 image classifier (digits): validation accuracy 0.962 (model cnn, epochs 15)'."""
+    metric, settings = key_metric(job), settings_text(job.skill, job.params)
+    return (f"#{job.id} {_title(job)}" + (f": {metric}" if metric else "")
+            + (f" ({settings})" if settings else ""))
 
 
 class ActionCancelJob(Action):
@@ -93,6 +120,7 @@ class ActionShowModels(Action):
                     metrics=(job.result or {}).get("metrics", {}),
                     artifacts=(job.result or {}).get("artifacts", []),
                     shown=not never_shown(job),
+                    settings=settings_text(job.skill, job.params) or None, key_metric=key_metric(job),
                 ) for job in jobs]
                 lines = [headline(job) + (NOT_SHOWN if never_shown(job) else "") for job in jobs]
                 running = [f"#{job.id} {_title(job)} ({job.status.value})" for job in active]
@@ -104,11 +132,10 @@ class ActionShowModels(Action):
             dispatcher.utter_message(text="You haven't trained anything yet. Try \"train a "
                                           "neuron to learn y = 2x - 1\" or \"train a CNN on the digits\".")
             return []
-        text = []
-        if items:
-            text.append("Your trained models, newest first:\n" + "\n".join(f"- {line}" for line in lines))
+        if items:  # one message: the widget shows the card in place of its text
+            dispatcher.utter_message(
+                text="Your trained models, newest first:\n" + "\n".join(f"- {line}" for line in lines),
+                json_message=as_json_message(ModelList(items=items)))
         if running:
-            text.append("Still in progress: " + ", ".join(running) + ".")
-        dispatcher.utter_message(text="\n".join(text),
-                                 json_message=as_json_message(ModelList(items=items)))
+            dispatcher.utter_message(text="Still in progress: " + ", ".join(running) + ".")
         return []

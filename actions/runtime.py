@@ -18,13 +18,18 @@ def sessions() -> sessionmaker[Session]:
     return make_session_factory(make_engine(settings().db_url))
 
 
-@lru_cache(maxsize=1)
 def faq():
-    """The knowledge base by id. Which entry answers a message is decided in Rasa's NLU
-    pipeline (understanding/), so the action server holds no encoder."""
-    from faq.knowledge import KnowledgeBase
+    """The knowledge base by id, with what staff taught on the staff page (re-read when that
+    file changes, as Rasa's understanding layer does). Which entry answers a message is decided
+    in Rasa's NLU pipeline (understanding/), so the action server holds no encoder."""
+    return _faq().current()
 
-    return KnowledgeBase.load()
+
+@lru_cache(maxsize=1)
+def _faq():
+    from faq.staff import LiveKnowledgeBase, path_in
+
+    return LiveKnowledgeBase(path_in(settings().var_dir))
 
 
 @lru_cache(maxsize=1)

@@ -34,13 +34,29 @@ LessonsDep = Annotated[list[Lesson], Depends(get_lessons)]
 bearer = HTTPBearer(auto_error=False)
 
 
-def require_staff(settings: SettingsDep,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
-    """Staff routes need `Authorization: Bearer <TUTOR_STAFF_TOKEN>`."""
-    if not settings.staff_token:
-        raise HTTPException(503, "The staff API is off: set TUTOR_STAFF_TOKEN and restart Tutor.")
-    if credentials is None or not secrets.compare_digest(credentials.credentials, settings.staff_token):
-        raise HTTPException(401, "A valid staff token is required.", headers={"WWW-Authenticate": "Bearer"})
+BOOTSTRAP_NAME = "bootstrap"
+
+
+def require_staff(settings: SettingsDep, session: SessionDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """Staff routes need `Authorization: Bearer <token>`: a named token (`python -m tutor staff
+    add NAME`) or TUTOR_STAFF_TOKEN, the bootstrap account `make run` prints a link for. Returns
+    the account's name, which the audit log records."""
+    from db import staff_accounts
+
+    if not settings.staff_token and not staff_accounts.any_active(session):
+        raise HTTPException(503, "The staff API is off: set TUTOR_STAFF_TOKEN or add an account "
+                                 "with `python -m tutor staff add NAME`, and restart Tutor.")
+    presented = credentials.credentials if credentials is not None else ""
+    if settings.staff_token and secrets.compare_digest(presented, settings.staff_token):
+        if not staff_accounts.is_revoked(session, BOOTSTRAP_NAME):
+            return BOOTSTRAP_NAME
+    elif presented:
+        name = staff_accounts.name_for(session, presented)
+        if name is not None:
+            return name
+    raise HTTPException(401, "A valid staff token is required.", headers={"WWW-Authenticate": "Bearer"})
 
 
 StaffDep = Depends(require_staff)
+StaffName = Annotated[str, Depends(require_staff)]

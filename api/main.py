@@ -4,7 +4,18 @@ import logging
 
 from fastapi import FastAPI
 
-from api.routes import artifacts, chat, health, lesson_images, lessons, progress, results, staff
+from api.routes import (
+    artifacts,
+    chat,
+    health,
+    inbox,
+    lesson_images,
+    lessons,
+    progress,
+    results,
+    staff,
+    uploads,
+)
 from curriculum.library import LessonLibrary
 from db.engine import make_engine, make_session_factory
 from tutor import log_redaction
@@ -24,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(artifacts.router)
     app.include_router(chat.router)
     app.include_router(results.router)
+    app.include_router(uploads.router)
     app.include_router(staff.router)
+    app.include_router(inbox.router)
     app.include_router(staff.page_router)
     app.include_router(progress.router)
     app.include_router(lessons.router)

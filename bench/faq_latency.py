@@ -1,18 +1,22 @@
-"""FAQ turn latency through Rasa's REST channel: one learner alone, then 10 at once.
+"""FAQ turn latency through Rasa's REST channel: one learner alone, then 20 at once.
 
 Boots Tutor on free ports (Rasa model already trained), warms it with a few questions, then
 each learner asks the questions of tests/faq/paraphrases.yml (in-scope and off-topic) in its own
-conversation. Two readings of "10 concurrent learners": back to back (each sends its next
-question the moment the reply arrives: a load test) and with a 1 s pause between messages (as
-people type). A last phase repeats the paced one while a textgen training runs in the worker
-(issue 4: trainings must not starve the dialogue). Prints p50/p95/max per phase.
+conversation. Three readings of "20 concurrent learners": back to back (each sends its next
+question the moment the reply arrives: a load test), with a 1 s pause between messages, starting
+at random moments (as people type), and the same in lockstep (all 20 send at the same instant,
+every round: bursts that a single Rasa process must queue). A last phase repeats the paced one
+while a textgen training runs in the worker (issue 4: trainings must not starve the dialogue).
+Prints p50/p95/max per phase.
 Target (issue 3): p50 <= 100 ms, p95 <= 250 ms; issue 13: 20 learners with 1 s pauses p50 <= 50 ms,
 p95 <= 150 ms, and the whole embedded stack <= 2.5 GB resident. The baseline, measured in the same
 run, is a greeting turn (Rasa alone: NLU and a canned reply, no action server).
 """
 
 import argparse
+import random
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -23,19 +27,17 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
+from bench.stats import percentile  # noqa: E402  (after the path)
 
 HEADERS: dict[str, str] = {}  # Rasa's API token for its REST channel (bot/rest_channel.py)
 
 
-def learner(url: str, questions: list[str], out: list[float], pause: float) -> None:
+def learner(url: str, questions: list[str], out: list[float], pause: float, start: float = 0.0) -> None:
     sender = uuid.uuid4().hex
     with httpx.Client(timeout=30, headers=HEADERS) as client:
+        time.sleep(start)
         for text in questions:
             started = time.perf_counter()
             client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}).raise_for_status()
@@ -43,9 +45,14 @@ def learner(url: str, questions: list[str], out: list[float], pause: float) -> N
             time.sleep(pause)
 
 
-def phase(url: str, questions: list[str], learners: int, pause: float = 0.0) -> list[float]:
+def phase(url: str, questions: list[str], learners: int, pause: float = 0.0, lockstep: bool = False) -> list[float]:
+    """Each learner in its own conversation. With pauses, learners start at random moments within
+    the first pause (seeded), as people do; `lockstep` starts them all at the same instant, so
+    every round is a burst of `learners` messages at once (a harder reading, reported beside)."""
     times: list[float] = []
-    threads = [threading.Thread(target=learner, args=(url, questions, times, pause)) for _ in range(learners)]
+    starts = random.Random(13)
+    threads = [threading.Thread(target=learner, args=(
+        url, questions, times, pause, 0.0 if lockstep else starts.uniform(0, pause))) for _ in range(learners)]
     for t in threads:
         t.start()
     for t in threads:
@@ -138,6 +145,7 @@ def main() -> None:
             alone, alone_cpu = cpu_per_turn(stack, lambda: phase(url, questions, 1))
             crowd = phase(url, questions, args.learners)
             paced, paced_cpu = cpu_per_turn(stack, lambda: phase(url, questions[:20], args.learners, pause=1.0))
+            burst = phase(url, questions[:20], args.learners, pause=1.0, lockstep=True)
             greetings, greeting_cpu = cpu_per_turn(stack, lambda: phase(
                 url, ["hi", "hello", "hey there", "good morning"] * 5, args.learners, pause=1.0))
             memory = {name: rss_mb(proc.pid) for name, proc in stack.procs.items()}
@@ -146,6 +154,7 @@ def main() -> None:
             show("1 learner", alone)
             show(f"{args.learners} learners back to back", crowd)
             show(f"{args.learners} learners, 1 s pauses", paced)
+            show(f"{args.learners} learners, 1 s pauses, in lockstep", burst)
             print(f"ratio p50 FAQ/greeting (paced): {statistics.median(paced) / statistics.median(greetings):.2f}")
             for name, cpu in (("greeting turn (baseline)", greeting_cpu), ("FAQ turn, 1 learner", alone_cpu),
                               (f"FAQ turn, {args.learners} learners paced", paced_cpu)):

@@ -9,9 +9,14 @@ question outside a lesson, the same Rasa round trip without the lesson code) fro
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stats import percentile  # noqa: E402  (after the path)
 
 # Lesson 1 up to its training, answering as a learner might (one wrong answer, one hint).
 SCRIPT = [
@@ -32,9 +37,6 @@ SCRIPT = [
 ]
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ separately (it pays for imports and tracing), then the median of the warm runs.
 """
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -46,14 +47,12 @@ def queue_to_result(worker, skill: str) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--skills", nargs="*", default=SKILLS)
-    args = parser.parse_args()
+@contextlib.contextmanager
+def warm_worker(worker_id: str = "bench"):
+    """A warm Worker (TensorFlow threads as `make run` sets them, before TF loads) on a temporary
+    SQLite database, with nobody to notify; shared with bench/capacity.py."""
     from tutor.settings import Settings
 
-    # The worker's TensorFlow threads as `make run` sets them (TUTOR_TF_THREADS), before TF loads.
     for name, value in Settings().child_env().items():
         if name.startswith("TF_NUM_"):
             os.environ.setdefault(name, value)
@@ -65,8 +64,17 @@ def main() -> None:
         settings = isolated_settings(Path(tmp) / "var", job_time_limit=600)
         settings.var_dir.mkdir(parents=True)
         upgrade(settings.db_url)
-        worker = Worker(settings, NoRasa(), worker_id="bench")
+        worker = Worker(settings, NoRasa(), worker_id=worker_id)
         worker.warm_up()
+        yield worker
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skills", nargs="*", default=SKILLS)
+    args = parser.parse_args()
+    with warm_worker() as worker:
         rows = []
         for skill in args.skills:
             first = queue_to_result(worker, skill)

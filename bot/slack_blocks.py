@@ -166,17 +166,23 @@ def custom_blocks(custom: Any, has_text: bool) -> tuple[list[dict], dict]:
     if isinstance(payload, dict) and "type" in payload:
         kind = payload["type"]
         if kind == "result" and payload.get("status") == "succeeded":
-            lines = [f"*{_escape(_job_title(payload))}: finished.*"]
-            if payload.get("summary"):
-                lines.append(to_mrkdwn(str(payload["summary"])))
-            block = _section("\n".join(lines))
             fields = metric_fields(payload.get("metrics") or {})
+            if has_text:  # the message's text says it all once; the card adds only its numbers
+                return ([{"type": "section", "fields": fields}] if fields else []), {}
+            lines = [f"*{_escape(_job_title(payload))}: finished.*"]
+            if payload.get("text") or payload.get("summary"):
+                lines.append(to_mrkdwn(str(payload.get("text") or payload["summary"])))
+            block = _section("\n".join(lines))
             if fields:
                 block["fields"] = fields
             return [block], {}
         if kind == "result" and not has_text:
             error = f": {payload['error']}" if payload.get("error") else "."
             return text_blocks(f"{_job_title(payload)} {payload.get('status', 'ended')}{error}"), {}
+        if kind == "staff":  # a message from course staff, labelled as theirs
+            label = {"type": "context", "elements": [
+                {"type": "mrkdwn", "text": f"*{_escape(str(payload.get('sender') or 'Course staff'))}*"}]}
+            return [label, *text_blocks(str(payload.get("text") or ""))], {}
         if kind == "progress" and not has_text:
             percent = round(float(payload.get("progress") or 0) * 100)
             note = payload.get("note") or "working"

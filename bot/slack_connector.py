@@ -8,7 +8,8 @@ request URL stays /webhooks/slack/webhook. Over Rasa's SlackInput/SlackBot:
 - Slack's retries and repeated event ids are dropped, so one message never starts two jobs;
 - replies go in the learner's thread, pushed progress and results too;
 - each Rasa message is posted as one Block Kit message rendered by bot/slack_blocks.py (pure, so
-  it is tested without Rasa), and a button click becomes the learner's message with its payload;
+  it is tested without Rasa) by the output channel in bot/slack_bot.py, and a button click
+  becomes the learner's message with its payload;
 - requests more than five minutes from now fail the signature check (401) explicitly.
 """
 
@@ -22,89 +23,22 @@ from http import HTTPStatus
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.slack import SlackBot as RasaSlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_blocks import render
+from bot.slack_bot import DEFAULT_API_URL, Destination, SlackBot
+from bot.slack_files import SlackFiles, shared_file
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://slack.com/api/"
 MAX_REQUEST_AGE_SECONDS = 60 * 5  # Slack's own advice against replayed requests
 
 # `message` subtypes a learner produces; others (edits, joins, bot messages) are not messages to us.
 USER_SUBTYPES = {None, "thread_broadcast", "file_share"}
-
-
-# --- Output channel --------------------------------------------------------------------------
-
-Destination = tuple[str | None, str | None]  # (Slack channel id, thread_ts)
-
-
-class SlackBot(RasaSlackBot):
-    """Posts each Rasa message as one Block Kit message, in the learner's thread."""
-
-    def __init__(self, token: str, slack_channel: str | None = None, thread_id: str | None = None,
-                 proxy: str | None = None, api_url: str = DEFAULT_API_URL,
-                 resolve: Callable[[str], Awaitable[Destination]] | None = None) -> None:
-        OutputChannel.__init__(self)
-        self.slack_channel, self.thread_id, self.proxy = slack_channel, thread_id, proxy
-        self.client = AsyncWebClient(
-            token, base_url=api_url, proxy=proxy,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(),
-                            AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
-        )
-        self._resolve = resolve  # set when Rasa gave no channel: pushed progress and results
-
-    async def _destination(self, recipient_id: str) -> Destination:
-        if self.slack_channel is None and self._resolve is not None:
-            self.slack_channel, self.thread_id = await self._resolve(recipient_id)
-            self._resolve = None  # one look-up per output channel (one per trigger_intent)
-        return self.slack_channel or recipient_id, self.thread_id
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        rendered = render(message)
-        if rendered is None:
-            return
-        channel, thread = await self._destination(recipient_id)
-        try:
-            await self.client.chat_postMessage(channel=channel, **rendered,
-                                               **({"thread_ts": thread} if thread else {}))
-        except SlackApiError as exc:
-            # A message Slack refuses must not break the conversation: the dialogue goes on.
-            logger.error("Slack refused a message to %s: %s", channel, exc.response.get("error"))
-        except Exception:  # network
-            logger.exception("could not post a message to Slack channel %s", channel)
-
-    # Rasa's single-part senders, for code that calls them directly.
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"image": image})
-
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list,
-                                     **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_attachment(self, recipient_id: str, attachment: dict, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"attachment": attachment})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"custom": json_message})
-
-
-# --- Input channel ---------------------------------------------------------------------------
 
 
 class _Seen:
@@ -147,12 +81,17 @@ class SlackInput(RasaSlackInput):
             api_url=given.get("api_url") or DEFAULT_API_URL, slack_channel=given.get("slack_channel") or None,
             proxy=given.get("proxy") or None, use_threads=given.get("use_threads", True),
             conversation_granularity=given.get("conversation_granularity", "sender"),
+            tutor_url=given.get("tutor_url") or "", tutor_token=given.get("tutor_token") or "",
         )
 
     def __init__(self, slack_token: str, slack_signing_secret: str = "", api_url: str = DEFAULT_API_URL,
                  slack_channel: str | None = None, proxy: str | None = None,
-                 use_threads: bool = True, conversation_granularity: str = "sender") -> None:
+                 use_threads: bool = True, conversation_granularity: str = "sender",
+                 tutor_url: str = "", tutor_token: str = "") -> None:
         self.enabled = bool(slack_token and slack_signing_secret)
+        # Files learners share go to Tutor's upload route (bot/slack_files.py, issue 17).
+        self.files = SlackFiles(AsyncWebClient(slack_token, base_url=api_url, proxy=proxy), slack_token,
+                                tutor_url, tutor_token)
         self.api_url = api_url
         self._seen = _Seen()
         self._latest: dict[str, Destination] = {}  # conversation -> where its last message came from
@@ -279,6 +218,9 @@ class SlackInput(RasaSlackInput):
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge")})
         event = body.get("event") or {}
+        shared = shared_file(event) if self.files.enabled else None
+        if shared is not None:
+            return await self._file(request, on_new_message, body, event, shared)
         if event.get("type") == "message" and event.get("subtype") not in USER_SUBTYPES:
             return response.text("")
         if not self._is_user_message(body):
@@ -297,6 +239,28 @@ class SlackInput(RasaSlackInput):
         conversation_id = self._get_conversation_id(sender, metadata["out_channel"], metadata["thread_id"])
         text = _unescape(self._sanitize_user_message(event.get("text", ""), metadata["users"]))
         return await self.process_message(request, on_new_message, text, conversation_id, metadata)
+
+    async def _file(self, request: Request, on_new_message, body: dict, event: dict, shared: dict) -> HTTPResponse:
+        """A shared file, taken once (a message with files and its file_shared event name the same
+        file) in the background; the learner is the signed event's user."""
+        sender = event.get("user") or event.get("user_id") or ""
+        channel = event.get("channel") or event.get("channel_id")
+        if not sender or not channel or not self._seen.add(f"file:{shared['id']}", body.get("event_id")
+                                                           and f"event:{body['event_id']}"):
+            return response.text("")
+        thread = event.get("thread_ts", event.get("ts"))
+        metadata = {**self._metadata(body, event), "out_channel": channel, "thread_id": thread,
+                    "slack_event_id": body.get("event_id"), "ts": event.get("ts")}
+        conversation_id = self._get_conversation_id(sender, channel, thread)
+
+        async def deliver(text: str) -> None:
+            await self.process_message(request, on_new_message, text, conversation_id, metadata)
+
+        task = asyncio.create_task(self.files.take(shared, conversation_id,
+                                                   self.get_output_channel(channel, thread), deliver))
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+        return response.text("")
 
     async def _interaction(self, request: Request, on_new_message) -> HTTPResponse:
         try:

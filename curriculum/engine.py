@@ -128,7 +128,10 @@ def answer(lesson: Lesson, position: Position, reply: str, *, step_id: str | Non
         hint_text = _next_hint(step, position)
         text = (feedback or "Not quite.") + (f" Hint: {hint_text} Try again." if hint_text else
                                              " Try again, or say \"show me the answer\".")
-        return [Turn(text, _question(step, position).buttons, attempt=attempt)]
+        # The reveal as a button too (it answers this try, so a double click reveals once).
+        reveal_button = {"title": "Show me the answer", "payload": "show me the answer", "step": step.id,
+                         "try": _try_of(step, position)}
+        return [Turn(text, [*_question(step, position).buttons, reveal_button], attempt=attempt)]
     position.passed[step.id] = False
     position.step_id = lesson.following(step.id)
     text = " ".join(part for part in (feedback or "Not quite.", _answer_text(step)) if part)

@@ -44,17 +44,31 @@ class Reply:
     asking: bool = False  # the learner's next message answers an open question or pick
 
 
-STRUCTURE = re.compile(r"^\s*([|>#`]|[-*+]\s|\d+[.)]\s|```)")
+# A line that starts a table row, quote, heading, list item or code fence (inline `code` at the
+# start of a wrapped line is prose).
+STRUCTURE = re.compile(r"^\s*([|>#]|[-*+]\s|\d+[.)]\s|```)")
+KEEPS_LINES = re.compile(r"^\s*(\||```)")  # tables and code: every line break is meant
+ITEM = re.compile(r"^\s*([-*+]\s|\d+[.)]\s)")
 
 
 def reflow(text: str) -> str:
     """Join the hard-wrapped lines of a lesson's plain paragraphs (YAML `|` blocks keep the
-    author's line breaks, which chat would show as ragged lines); tables, lists, quotes,
-    headings and code keep theirs."""
+    author's line breaks, which chat would show as ragged lines) and of its list items (a wrapped
+    bullet's next line joins it); tables, quotes, headings and code keep theirs."""
     blocks = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = block.split("\n")
-        if any(STRUCTURE.match(line) for line in lines):
+        if any(KEEPS_LINES.match(line) for line in lines):
+            blocks.append(block)
+        elif any(ITEM.match(line) for line in lines):
+            joined: list[str] = []
+            for line in lines:
+                if joined and not STRUCTURE.match(line):
+                    joined[-1] += " " + line.strip()  # a wrapped item's continuation
+                else:
+                    joined.append(line.rstrip())
+            blocks.append("\n".join(joined))
+        elif any(STRUCTURE.match(line) for line in lines):
             blocks.append(block)
         else:
             blocks.append(" ".join(line.strip() for line in lines))

@@ -221,3 +221,28 @@ class QuizAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     learner: Mapped[Learner] = relationship()
+
+
+class Upload(Base):
+    """A learner's own data, checked and normalised into a folder skills read (docs/decisions.md, D34).
+
+    The learner is the channel that received the file (the widget's session, a signed Slack
+    event), never what a request says. `folder` is relative to Settings.var_dir.
+    """
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # uploads.contract.KINDS
+    name: Mapped[str] = mapped_column(String(255))  # the file's name as sent, for "use the flowers zip"
+    size_bytes: Mapped[int] = mapped_column(Integer)  # as sent; counts towards the learner's quota
+    folder: Mapped[str] = mapped_column(String(512))
+    summary: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Numeric columns to pick from (a series with several); empty once the upload can train.
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    learner: Mapped[Learner] = relationship()

@@ -28,6 +28,7 @@ class Entry:
     chapter: int | str | None = None
     symptoms: tuple[str, ...] = ()  # the subset of questions that describe a symptom
     errors: tuple[str, ...] = ()  # error messages this entry explains, as TensorFlow prints them
+    written_by: str | None = None  # "staff": written on the staff page (faq/staff.py)
 
 
 def _short(text: str) -> str:
@@ -56,7 +57,8 @@ def concept(item: dict, where: str) -> Entry:
     questions, symptoms = _texts(item, "questions", where), _texts(item, "symptoms", where)
     return Entry(id=item["id"], kind="concept", topic=item["topic"], questions=questions + symptoms,
                  answer=item["answer"].strip(), offer=item.get("offer"), chapter=chapter,
-                 symptoms=symptoms, errors=_texts(item, "errors", where))
+                 symptoms=symptoms, errors=_texts(item, "errors", where),
+                 written_by=item.get("written_by"))
 
 
 def load(data_dir: Path = DATA) -> list[Entry]:

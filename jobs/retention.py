@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Artifact, Job, JobStatus, LessonProgress, utcnow
+from db.models import Artifact, Job, JobStatus, LessonProgress, Upload, utcnow
 from jobs import artifacts
 from jobs.policy import naive_utc
 from tutor.settings import Settings
@@ -76,6 +76,25 @@ def apply(session: Session, settings: Settings, now: datetime | None = None) -> 
         for artifact in list(job.artifacts):
             session.delete(artifact)
         job.result = {**(job.result or {}), "artifacts": [], "artifacts_expired_at": now.isoformat()}
+    apply_uploads(session, settings, now)
+    return gone
+
+
+def apply_uploads(session: Session, settings: Settings, now: datetime | None = None) -> list[int]:
+    """Learners' uploads follow the artifacts' age limit (D34): older ones lose their folder and
+    row, except one a queued or running job still reads (its `upload_dir`). The caller commits."""
+    now = now or utcnow()
+    cutoff = naive_utc(now - timedelta(days=settings.artifact_max_age_days))
+    reading = {str(params.get("upload_dir")) for params in session.scalars(select(Job.params).where(
+        Job.status.in_([JobStatus.queued, JobStatus.running]))) if isinstance(params, dict)}
+    gone = []
+    for upload in session.scalars(select(Upload)):
+        folder = settings.var_dir / upload.folder
+        if naive_utc(upload.created_at) >= cutoff or str(folder) in reading:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        session.delete(upload)
+        gone.append(upload.id)
     return gone
 
 

@@ -17,8 +17,10 @@ from jobs import engine, policy
 from jobs.policy import FairUse
 from skills import registry
 from skills.base import FromRun
+from skills.upload_data import OnUpload
 from tutor.payloads import JobCard
 from tutor.settings import Settings
+from uploads import contract
 
 
 class FairUseRefused(Exception):
@@ -92,3 +94,11 @@ def resolve_source(session: Session, job: Job, params: object, job_dir: Callable
         params.model_dir = None  # the skill then tells the learner to train first
         return
     params.model_dir = job_dir(source.public_id)
+
+
+def resolve_uploads(job: Job, params: object, var_dir: Path) -> None:
+    """Give a skill that can train on an upload its job's learner's own uploads folder: the skill
+    reads `upload_dir` only inside it, so a job can name neither /etc nor another learner's upload,
+    whatever its params say (D34). Always set, so a root stored in params is never used."""
+    if isinstance(params, OnUpload):
+        params.uploads_root = contract.uploads_root(var_dir) / job.learner.public_id

@@ -202,6 +202,7 @@ class Worker:
                 setattr(params, name, getattr(self.settings, name))
             service.resolve_source(session, job, params,
                                    lambda public_id: artifacts.job_dir(self.settings, public_id))
+            service.resolve_uploads(job, params, self.settings.var_dir)
         except Exception as exc:  # an unknown skill or stored params a new version refuses
             outcome = Outcome(Kind.crash, detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
         else:

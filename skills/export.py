@@ -96,7 +96,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     if "tfjs" in params.formats:
         progress(0.82, "converting to TF.js and writing the web page")
         try:
-            artifacts.append(export_formats.write_tfjs(source, out_dir))
+            artifacts += export_formats.write_tfjs(source, out_dir)
         except Exception as error:
             failed.append({"variant": "tfjs", "error": export_formats.describe_error(error)})
 
@@ -104,19 +104,22 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         raise SkillError("Every export failed (" + ", ".join(f["variant"] for f in failed) +
                          "): " + failed[0]["error"])
 
+    # The recommendation, which the text, the table and predict_litert.py all name
+    recommended, recommendation = None, ""
+    if rows:
+        recommended, recommendation = recommend(rows, source.task, keras_value,
+                                                tolerance(source.task, keras_value, source.y), params_count)
+
     # Snippets
     progress(0.94, "writing the code snippets")
     serving_ok = any(a.kind == "serving" for a in artifacts)
-    artifacts += export_formats.write_snippets(source, params.model_name, params.version, out_dir, rows, serving_ok)
+    artifacts += export_formats.write_snippets(source, params.model_name, params.version, out_dir, rows,
+                                               serving_ok, recommended)
 
-    # Metrics, table, recommendation
+    # Metrics, table
     metrics.update(metrics_of(rows, metric))
     metrics["export_seconds"] = time.perf_counter() - started
     table = table_of(rows, metric, keras_value)
-    recommendation = ""
-    if rows:
-        _, recommendation = recommend(rows, source.task, keras_value,
-                                      tolerance(source.task, keras_value, source.y), params_count)
     progress(1.0, "done")
     return SkillResult(
         skill=NAME,
@@ -124,7 +127,8 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         artifacts=artifacts,
         summary=summary_text(source, params, rows, keras_value, metric, artifacts, failed, recommendation,
                              params_count),
-        extras={"table": table, "recommendation": recommendation, "failed": failed, "notes": notes,
+        extras={"table": table, "recommendation": recommendation, "recommended": recommended,
+                "failed": failed, "notes": notes,
                 "task": source.task, "input_shape": [int(d) for d in source.model.input_shape[1:]],
                 "input_dtype": np.dtype(source.x.dtype).name},
     )
@@ -137,7 +141,7 @@ def summary_text(source: Source, params: Params, rows: list[dict], keras_value: 
     if rows:
         done.append(f"TFLite ({len(rows)} variant{'s' if len(rows) > 1 else ''})")
     if any(a.kind == "tfjs" for a in artifacts):
-        done.append("TF.js with a web page")
+        done.append("TF.js (a web page, index.html, and the whole folder as a zip)")
     if any(a.kind == "serving" for a in artifacts):
         done.append(f"TF Serving ({params.model_name}/{params.version})")
     name = source.skill.replace("_", " ")

@@ -9,6 +9,7 @@ one variant failing costs only that variant.
 import re
 import shutil
 import tarfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -123,8 +124,11 @@ def page_config(source: Source) -> dict:
     return config
 
 
-def write_tfjs(source: Source, out_dir: Path) -> ArtifactFile:
-    """tfjs/: model.json and its shards, index.html and a copy of tf.min.js (no CDN)."""
+def write_tfjs(source: Source, out_dir: Path) -> list[ArtifactFile]:
+    """tfjs/: model.json and its shards, index.html and a copy of tf.min.js (no CDN), and the
+    whole folder as one zip. Three artifacts, so each download card is sized by what it brings:
+    the page (index.html and tf.min.js; it loads the model beside it), the zip, and the model
+    files the page loads (listed so they are served, but no card of their own)."""
     if not TFJS_SCRIPT.is_file():
         raise SkillError(f"No TF.js page: {TFJS_SCRIPT} is missing (the web build copies it there; run `make web`).")
     if any(type(layer).__name__ == "KerasLayer" for layer in source.model.layers):
@@ -137,7 +141,13 @@ def write_tfjs(source: Source, out_dir: Path) -> ArtifactFile:
     shutil.copyfile(TFJS_SCRIPT, script)
     page = folder / "index.html"
     page.write_text(snippets.tfjs_page(page_config(source)), encoding="utf-8")
-    return ArtifactFile("tfjs", model_json, extra_files=[*shards, page, script])
+    archive = out_dir / f"{source.skill}_tfjs.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(folder.iterdir()):
+            bundle.write(path, f"tfjs/{path.name}")
+    return [ArtifactFile("tfjs", model_json, extra_files=shards),
+            ArtifactFile("tfjs-page", page, extra_files=[script]),
+            ArtifactFile("tfjs-zip", archive)]
 
 
 # ---- snippets ----------------------------------------------------------------------------------
@@ -152,14 +162,16 @@ def label_of(source: Source, row: int = 0) -> str:
 
 
 def write_snippets(source: Source, model_name: str, version: int, out_dir: Path, tflite_rows: list[dict],
-                   serving: bool) -> list[ArtifactFile]:
-    """predict_litert.py and MainActivity.kt for the delivered TFLite files, serving.sh for the
-    SavedModel; each with the first validation row."""
+                   serving: bool, recommended: str | None = None) -> list[ArtifactFile]:
+    """predict_litert.py (for the recommended TFLite file, the one the text and table name) and
+    MainActivity.kt for the delivered TFLite files, serving.sh for the SavedModel; each with the
+    first validation row."""
     example, label = source.x[0], label_of(source)
     delivered = [row["variant"] for row in tflite_rows]
     written = []
     if delivered:
-        litert_variant = "int8" if "int8" in delivered else "float32" if "float32" in delivered else delivered[0]
+        litert_variant = (recommended if recommended in delivered else
+                          "float32" if "float32" in delivered else delivered[0])
         path = out_dir / "predict_litert.py"
         path.write_text(snippets.litert_script(
             f"{model_name}_{litert_variant}.tflite", example, label,

@@ -165,3 +165,62 @@ def option(run: Run, choice: str) -> tuple[str, str] | None:
                 "shared across positions and usually beats a dense network on images.",
                 f"rerun it with a {'cnn' if 'cnn' in choice else 'dense network'}")
     return None
+
+
+# --- coaching a finished run against the previous one ------------------------------------------
+
+CLEAR_DROP = 0.01  # validation accuracy falling by more than 1 point is a drop, not noise
+AUGMENTED_EPOCHS = 40  # augmented images are harder to fit: they need about this many epochs
+
+
+def _settings(params: dict) -> str:
+    """' with augmentation and dropout 0.3 at 15 epochs' for the run's own settings."""
+    used = [name for name, on in (("augmentation", params.get("augmentation")),
+                                  (f"dropout {params.get('dropout', 0):g}", params.get("dropout"))) if on]
+    said = f" with {' and '.join(used)}" if used else ""
+    return said + (f" at {params['epochs']} epochs" if params.get("epochs") else "")
+
+
+def dropped(metrics: dict, previous: dict | None, params: dict) -> str | None:
+    """The coaching for a run whose validation accuracy clearly fell below the learner's previous
+    run of the same skill ("Validation accuracy fell from 0.972 to 0.933 with augmentation at 15
+    epochs: augmentation needs more epochs; try ..."), or None when it did not fall."""
+    if not previous or "val_accuracy" not in previous or "val_accuracy" not in metrics:
+        return None
+    before, now = previous["val_accuracy"], metrics["val_accuracy"]
+    if before - now <= CLEAR_DROP:
+        return None
+    epochs = int(params.get("epochs") or 0)
+    said = f"Validation accuracy fell from {before:.3f} to {now:.3f}{_settings(params)}"
+    model = params.get("model", "cnn")
+    if params.get("augmentation") and epochs < AUGMENTED_EPOCHS:
+        return (f"{said}: augmentation needs more epochs, because every epoch shows new variants of "
+                f"the images. Try: train a {model} with augmentation for {AUGMENTED_EPOCHS} epochs.")
+    if params.get("dropout") and epochs < AUGMENTED_EPOCHS:
+        more = min(50, max(2 * epochs, epochs + 10))
+        return (f"{said}: dropout slows learning down, so it needs more epochs. Try: train a {model} "
+                f"with dropout {params['dropout']:g} for {more} epochs.")
+    if params.get("train_fraction", 1.0) < 1.0:
+        return f"{said}: it trained on less data. Try: train a {model} on all the training data."
+    return (f"{said}, so this change did not help here. Go back to what worked, or change one "
+            "setting at a time to see which one costs the accuracy.")
+
+
+# --- a failed run's suggested fix ---------------------------------------------------------------
+
+def retry_fix(params: dict, error: str | None) -> tuple[str, dict] | None:
+    """(button title, changed params) for the fix a failed run's message suggests, so one click
+    runs the same skill with it: "Retry with learning rate 0.01". None when nothing is suggested."""
+    error = error or ""
+    rate = params.get("learning_rate")
+    if isinstance(rate, (int, float)) and re.search(r"learning.rate|blew up|diverged", error, re.I):
+        named = re.search(r"\b(?:such as|try) (0?\.\d{1,6})\b", error, re.I)  # the number the message gives
+        fixed = float(named[1]) if named else 0.01 if rate > 0.01 else round(rate / 10, 6)
+        return f"Retry with learning rate {fixed:g}", {"learning_rate": fixed}
+    epochs = params.get("epochs")
+    if isinstance(epochs, int) and epochs > 1 and re.search(r"fewer epochs|too long|time limit", error, re.I):
+        return f"Retry with {epochs // 2} epochs", {"epochs": epochs // 2}
+    seed = params.get("seed")
+    if isinstance(seed, int) and re.search(r"another seed", error, re.I):
+        return f"Retry with seed {seed + 1}", {"seed": seed + 1}
+    return None

@@ -20,9 +20,11 @@ from pydantic import BaseModel, Field
 from skills import text_data
 from skills.base import ArtifactFile, ExportSpec, FromRun, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras, progress_callback, seed_everything
+from skills.upload_data import OnUpload
 
 NAME = "sentiment"
 DEFAULT_VOCAB_SIZE = 1000
+UPLOAD_SUFFIX = "_upload"  # in the saved model's name when it learned a learner's two labels
 DEFAULT_MAX_LENGTH = 20
 SUBWORD_VOCAB_SIZE = 500
 BATCH_SIZE = 32
@@ -37,7 +39,7 @@ NEUTRAL_WORDS = ["the", "film", "phone", "pizza", "hotel", "was", "not", "but"]
 ORDER_WORDS = {"not", "never", "but", "although"}
 
 
-class Params(BaseModel):
+class Params(OnUpload):  # upload_dir: the learner's labelled text instead of the review sentences
     model: Literal["pooling", "bilstm"] = "pooling"
     epochs: int = Field(default=20, ge=1, le=100)
     embedding_dim: int = Field(default=16, ge=2, le=64)
@@ -86,7 +88,7 @@ def tokenize_demo(sentence: str, cache_dir: Path) -> dict:
 
 # ---- model ---------------------------------------------------------------------------------
 
-def build_model(kind: str, vocab_size: int, embedding_dim: int, max_length: int) -> Any:
+def build_model(kind: str, vocab_size: int, embedding_dim: int, max_length: int, upload: bool = False) -> Any:
     k = keras()
     inputs = k.Input(shape=(max_length,), dtype="int32", name="token_ids")
     x = k.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
@@ -96,7 +98,7 @@ def build_model(kind: str, vocab_size: int, embedding_dim: int, max_length: int)
         x = k.layers.Bidirectional(k.layers.LSTM(embedding_dim))(x)
     x = k.layers.Dense(24, activation="relu")(x)
     outputs = k.layers.Dense(1, activation="sigmoid")(x)
-    model = k.Model(inputs, outputs, name=f"sentiment_{kind}")
+    model = k.Model(inputs, outputs, name=f"sentiment_{kind}{UPLOAD_SUFFIX if upload else ''}")
     model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
     return model
 
@@ -113,8 +115,10 @@ def write_projector_files(weights: np.ndarray, vocabulary: list[str], out_dir: P
     return vecs, meta
 
 
-def embedding_plot(weights: np.ndarray, vocabulary: list[str], path: Path, title: str) -> Path:
-    """Chosen words on the first two principal components of all embedding vectors (numpy SVD)."""
+def embedding_plot(weights: np.ndarray, vocabulary: list[str], path: Path, title: str,
+                   groups: tuple[tuple[list[str], str], ...] | None = None) -> Path:
+    """Chosen words on the first two principal components of all embedding vectors (numpy SVD);
+    `groups`: (words, legend) pairs to draw instead of the review words (first green, then red)."""
     from matplotlib.figure import Figure
 
     from skills import plots  # noqa: F401  (selects the Agg backend)
@@ -125,9 +129,8 @@ def embedding_plot(weights: np.ndarray, vocabulary: list[str], path: Path, title
     index = {word: i for i, word in enumerate(vocabulary)}
     fig = Figure(figsize=(6.4, 5), dpi=100)
     ax = fig.add_subplot()
-    for words, colour, label in ((POSITIVE_WORDS, "#2f9e44", "positive"),
-                                 (NEGATIVE_WORDS, "#e03131", "negative"),
-                                 (NEUTRAL_WORDS, "#868e96", "other")):
+    drawn = groups or ((POSITIVE_WORDS, "positive"), (NEGATIVE_WORDS, "negative"), (NEUTRAL_WORDS, "other"))
+    for (words, label), colour in zip(drawn, ("#2f9e44", "#e03131", "#868e96")):
         known = [w for w in words if w in index and index[w] < len(weights)]
         if not known:
             continue
@@ -148,21 +151,29 @@ def embedding_plot(weights: np.ndarray, vocabulary: list[str], path: Path, title
 # ---- jobs ----------------------------------------------------------------------------------
 
 def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
-    from skills import plots
+    from skills import plots, upload_coaching, upload_data
 
     seed_everything(params.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    # Prepare the data: words -> padded ids, outside the model
-    progress(0.0, "tokenizing the review sentences")
-    (train_text, train_y), (val_text, val_y) = corpus_split()
-    vectorizer = corpus_vectorizer(params.vocab_size, params.max_length)
+    # Prepare the data: words -> padded ids, outside the model (the tokenizer adapted on the
+    # learner's own training rows when they uploaded text)
+    uploaded = upload_data.text_split(params.upload("text")) if params.upload_dir else None
+    progress(0.0, "tokenizing your rows" if uploaded else "tokenizing the review sentences")
+    if uploaded:
+        (train_text, train_y), (val_text, val_y) = uploaded.train, uploaded.validation
+        vectorizer = text_data.fit_vectorizer(train_text, params.vocab_size, params.max_length)
+    else:
+        (train_text, train_y), (val_text, val_y) = corpus_split()
+        vectorizer = corpus_vectorizer(params.vocab_size, params.max_length)
+    names = uploaded.labels if uploaded else ("negative", "positive")
     vocabulary = text_data.vocabulary_of(vectorizer)
     train_x = vectorizer(train_text).numpy()
     val_x = vectorizer(val_text).numpy()
 
     # Build the model (the embedding table has one row per vocabulary word actually found)
-    model = build_model(params.model, len(vocabulary), params.embedding_dim, params.max_length)
+    model = build_model(params.model, len(vocabulary), params.embedding_dim, params.max_length,
+                        uploaded is not None)
 
     # Train
     started = time.perf_counter()
@@ -179,9 +190,9 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     correct = predicted == val_y
     needs_order = np.array([bool(ORDER_WORDS & set(s.lower().split())) for s in val_text])
     val_accuracy = float(correct.mean())
-    order_accuracy = float(correct[needs_order].mean())
+    order_accuracy = float(correct[needs_order].mean()) if needs_order.any() else None
     misclassified = [
-        {"sentence": val_text[i], "label": "positive" if val_y[i] else "negative",
+        {"sentence": val_text[i], "label": names[int(val_y[i])],
          "probability_positive": round(float(probabilities[i]), 3)}
         for i in np.flatnonzero(~correct)[:5]
     ]
@@ -198,8 +209,10 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     vecs, meta = write_projector_files(weights, vocabulary, out_dir)
     curves = plots.training_curves(history.history, out_dir / "training_curves.png",
                                    f"Sentiment ({params.model}): training vs validation")
+    groups = (tuple((words, f"{name} words") for words, name in
+                    zip(upload_data.telling_words(train_text, train_y), names[::-1])) if uploaded else None)
     words_plot = embedding_plot(weights, vocabulary, out_dir / "embedding_words.png",
-                                f"Word embeddings ({params.model}), first two principal components")
+                                f"Word embeddings ({params.model}), first two principal components", groups)
     progress(1.0, "done")
 
     train_accuracy = float(history.history["accuracy"][-1])
@@ -208,6 +221,8 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     if train_accuracy - val_accuracy > 0.1:
         hint = (f"Training accuracy ({train_accuracy:.1%}) is well above validation: the model is "
                 "memorising; try fewer epochs or a smaller embedding_dim.")
+    data_note = (upload_coaching.text(names, np.bincount(np.concatenate([train_y, val_y]), minlength=2).tolist())
+                 if uploaded else None)
     return SkillResult(
         skill=NAME,
         metrics={
@@ -215,7 +230,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             "val_loss": float(history.history["val_loss"][-1]),
             "train_accuracy": train_accuracy,
             "train_loss": float(history.history["loss"][-1]),
-            "val_accuracy_word_order": order_accuracy,
+            **({"val_accuracy_word_order": order_accuracy} if order_accuracy is not None else {}),
             "validation_sentences": len(val_text),
             "vocabulary_size": len(vocabulary),
             "epochs": params.epochs,
@@ -230,13 +245,14 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             ArtifactFile("plot", curves),
             ArtifactFile("plot", words_plot),
         ],
-        summary=(
+        summary=" ".join(filter(None, [
             f"Your {params.model} model reached {val_accuracy:.1%} validation accuracy on "
-            f"{len(val_text)} held-out sentences after {params.epochs} epochs, and "
-            f"{order_accuracy:.1%} on the {int(needs_order.sum())} that use 'not', 'never' or 'but'. "
-            f"{hint}"
-        ),
-        extras={"misclassified": misclassified, "model": params.model},
+            f"{len(val_text)} held-out {'rows of your data' if uploaded else 'sentences'} after "
+            f"{params.epochs} epochs" + (f", and {order_accuracy:.1%} on the {int(needs_order.sum())} "
+                                         "that use 'not', 'never' or 'but'." if order_accuracy is not None else "."),
+            hint, data_note])),
+        extras={"misclassified": misclassified, "model": params.model, "label_names": list(names),
+                **({"data_coaching": data_note} if data_note else {})},
     )
 
 
@@ -309,7 +325,9 @@ SPEC = SkillSpec(
     key_metric=("val_accuracy", "validation accuracy"),
     export=ExportSpec(task="classification", input_kind="tokens",
                       page_title="Is this sentence positive or negative?",
-                      class_names=lambda model, vocabulary: ["negative", "positive"]),
+                      # an upload's label names are not in the model: the export numbers them
+                      class_names=lambda model, vocabulary: (None if model.name.endswith(UPLOAD_SUFFIX)
+                                                             else ["negative", "positive"])),
 )
 CLASSIFY_SPEC = SkillSpec(name="sentiment_classify", title="sentiment prediction",
                           params=ClassifyParams, run=run_classify)

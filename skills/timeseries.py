@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.timeseries_baselines import mae, moving_average_forecast, seasonal_baseline
 from skills.training import keras, progress_callback, seed_everything
+from skills.upload_data import OnUpload
 
 NAME = "timeseries"
 
@@ -35,6 +36,9 @@ MODEL_NAMES: tuple[ModelName, ...] = ("dense", "conv1d", "lstm")
 MODEL_LABELS = {"dense": "dense (DNN)", "conv1d": "causal Conv1D + dense", "lstm": "LSTM"}
 # Relative cost per epoch, to share the progress bar fairly between models.
 MODEL_COST = {"dense": 1.0, "conv1d": 1.0, "lstm": 2.5}
+# On an upload, the default trio trains without its LSTM (over half the time), so a learner's
+# series with the default settings trains within the job time limit; asked alone, it trains.
+UPLOAD_MODELS: tuple[ModelName, ...] = ("dense", "conv1d")
 
 CONV_KERNEL = 3
 SHUFFLE_BUFFER = 1000  # the book's shuffle_buffer_size
@@ -42,7 +46,7 @@ MIN_TRAIN_WINDOWS = 100  # fewer training windows than this teach a model nothin
 MAX_VALIDATION_ROWS = 500
 
 
-class Params(BaseModel):
+class Params(OnUpload):  # upload_dir: the learner's series instead of the synthetic one
     # The series (chapter 9's defaults: four years of daily values)
     length: int = Field(default=4 * 365 + 1, ge=100, le=5000)
     baseline: float = Field(default=10.0, ge=-1000, le=1000)
@@ -191,23 +195,32 @@ def train(model: Any, train_data: Any, validation: tuple[np.ndarray, np.ndarray]
 # ---------------------------------------------------------------- the run
 
 def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
-    from skills import timeseries_plots
+    from skills import timeseries_plots, upload_coaching, upload_data
 
-    check_fits(params)
+    # The learner's series (checked against the window before anything trains) or the book's
+    uploaded = upload_data.series(params.upload("series"), params.window_size) if params.upload_dir else None
+    if uploaded is None:
+        check_fits(params)
     seed_everything(params.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    split, window = params.split_time, params.window_size
+    window = params.window_size
 
     # Prepare the data
-    time_steps, parts, series = synthetic_series(params)
+    parts: dict[str, np.ndarray] = {}  # a learner's series has no known parts
+    if uploaded:
+        series, split = uploaded.values, uploaded.split_time
+        time_steps = np.arange(len(series), dtype="float32")
+    else:
+        (time_steps, parts, series), split = synthetic_series(params), params.split_time
     time_valid, x_valid = time_steps[split:], series[split:]
-    progress(0.01, f"made a series of {params.length} points; validating on the last {len(x_valid)}")
+    made = f"read your series ({uploaded.column})" if uploaded else "made a series"
+    progress(0.01, f"{made} of {len(series)} points; validating on the last {len(x_valid)}")
 
-    # Baselines
+    # Baselines (the seasonal one needs the synthetic series' known season: not on an upload)
     forecasts = {"naive": series[split - 1:-1]}
-    ma_window = params.moving_average_window
+    ma_window = min(params.moving_average_window, split)
     forecasts["moving_average"] = moving_average_forecast(series, ma_window)[split - ma_window:]
-    seasonal = seasonal_baseline(series, split, params.period)
+    seasonal = seasonal_baseline(series, split, params.period) if not uploaded else None
     if seasonal is not None:
         forecasts["diff_moving_average"] = seasonal
     baseline_labels = {"naive": "naive forecast",
@@ -221,10 +234,11 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     mean, scale = float(series[:split].mean()), float(series[:split].std()) or 1.0
 
     # Train each chosen model
-    total_cost = sum(MODEL_COST[name] for name in params.models)
+    chosen = list(UPLOAD_MODELS) if uploaded and params.models == list(MODEL_NAMES) else params.models
+    total_cost = sum(MODEL_COST[name] for name in chosen)
     done, models, curves = 0.0, {}, {}
     started = time.perf_counter()
-    for name in params.models:
+    for name in chosen:
         span = 0.95 * MODEL_COST[name] / total_cost
         callback = progress_callback(progress, params.epochs, 0.02 + 0.95 * done / total_cost, span,
                                      label=MODEL_LABELS[name])
@@ -241,7 +255,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
 
     # Score
     scores = {name: mae(x_valid, values) for name, values in forecasts.items()}
-    best = min(params.models, key=scores.__getitem__)
+    best = min(chosen, key=scores.__getitem__)
     table = sorted(({"model": name, "label": MODEL_LABELS.get(name) or baseline_labels[name],
                      "mae": scores[name], "kind": "model" if name in models else "baseline"}
                     for name in forecasts), key=lambda row: row["mae"])
@@ -253,8 +267,9 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
              y=x_valid[:MAX_VALIDATION_ROWS])
 
     # Plot
-    series_plot = timeseries_plots.series_components(time_steps, parts, series, split,
-                                                     out_dir / "series.png")
+    series_plot = timeseries_plots.series_components(
+        time_steps, parts, series, split, out_dir / "series.png",
+        f"Your series ({uploaded.column}): training period, then validation period" if uploaded else None)
     forecast_plot = timeseries_plots.forecast(
         time_valid, x_valid,
         {f"naive (MAE {scores['naive']:.2f})": forecasts["naive"],
@@ -276,6 +291,11 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         "split_time": split,
         "validation_points": len(x_valid),
     }
+    data_note = upload_coaching.series(len(series), window, split - window, uploaded.gaps,
+                                       uploaded.uploaded_rows) if uploaded else None
+    if uploaded and chosen != params.models:
+        data_note = " ".join(filter(None, [data_note, "I left the LSTM out to stay within the time "
+                                           "limit; ask for an lstm on my upload to train it alone."]))
     return SkillResult(
         skill=NAME,
         metrics=metrics,
@@ -286,27 +306,33 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             ArtifactFile("model", model_path),
             ArtifactFile("validation-data", out_dir / "validation.npz"),
         ],
-        summary=summarise(scores, best, table, len(x_valid)),
-        extras={"table": table, "best_model": best, "best_model_label": MODEL_LABELS[best]},
+        summary=summarise(scores, best, table, len(x_valid), (data_note or "") if uploaded else None),
+        extras={"table": table, "best_model": best, "best_model_label": MODEL_LABELS[best],
+                **({"data_coaching": data_note} if data_note else {})},
     )
 
 
-def summarise(scores: dict[str, float], best: str, table: list[dict], points: int) -> str:
-    """The winner against the naive forecast, then one hint on what to try next."""
+def summarise(scores: dict[str, float], best: str, table: list[dict], points: int,
+              own_data: str | None = None) -> str:
+    """The winner against the naive forecast, then one hint on what to try next. `own_data`:
+    on a learner's upload, what their data says (skills/upload_coaching.py), or "" for nothing."""
     naive = scores["naive"]
     change = (naive - scores[best]) / naive * 100 if naive > 0 else 0.0
     text = (f"Best model: {MODEL_LABELS[best]}, with MAE {scores[best]:.2f} over the {points} "
             f"validation points, against {naive:.2f} for the naive forecast")
+    after = f" {own_data}" if own_data else ""
     if scores[best] < naive:
         text += f" ({change:.0f}% lower)."
     else:
         return text + (". No model beat the naive forecast: try more epochs, a smaller "
-                       "learning_rate or a larger window_size.")
+                       "learning_rate or a larger window_size.") + after
     top = table[0]
     if top["kind"] == "baseline":
         return text + (f" The {top['label']} still wins with {top['mae']:.2f}: it reads values "
                        f"from a whole season back, beyond every model's window: always compare "
-                       f"models with simple baselines.")
+                       f"models with simple baselines.") + after
+    if own_data is not None:
+        return text + after
     return text + (" Raise noise_level and run again: every forecast gets worse, and the gap to "
                    "the naive forecast shows how much pattern the models still find.")
 

@@ -18,17 +18,23 @@ COLORS = ["#1c7ed6", "#d9480f", "#2b8a3e", "#ae3ec9", "#f08c00"]
 
 
 def series_components(time: np.ndarray, parts: Mapping[str, np.ndarray], series: np.ndarray,
-                      split_time: int, path: Path) -> Path:
+                      split_time: int, path: Path, title: str | None = None) -> Path:
     """The series above its parts (trend, seasonality, noise), so a learner sees what each
-    parameter adds; the dashed line is where training stops and validation starts."""
-    fig = Figure(figsize=(9, 5.6), dpi=100)
-    top = fig.add_subplot(2, 1, 1)
+    parameter adds; the dashed line is where training stops and validation starts. A learner's
+    own series has no parts: then the series alone, under `title`."""
+    fig = Figure(figsize=(9, 5.6 if parts else 3.6), dpi=100)
+    top = fig.add_subplot(2 if parts else 1, 1, 1)
     top.plot(time, series, color=ACTUAL, linewidth=0.8, label="series")
     top.axvline(split_time, color="#e03131", linestyle="--", linewidth=1)
     top.text(split_time, top.get_ylim()[1], " validation →", color="#e03131", va="top", fontsize=9)
-    top.set_title("Synthetic series: training period, then validation period")
+    top.set_title(title or "Synthetic series: training period, then validation period")
     top.set_ylabel("value")
     top.grid(True, alpha=0.3)
+    if not parts:
+        top.set_xlabel("row")
+        fig.tight_layout()
+        fig.savefig(path, format="png")
+        return path
     bottom = fig.add_subplot(2, 1, 2, sharex=top)
     for (name, values), color in zip(parts.items(), COLORS):
         bottom.plot(time, values, color=color, linewidth=0.8 if name == "noise" else 1.5, label=name)

@@ -22,11 +22,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.hub_module import build_feature_module, feature_extractor, keras_layer_class, plain_model, resolve_handle
 from skills.training import keras, progress_callback, seed_everything
+from skills.upload_data import OnUpload
 
 NAME = "transfer"
 ALLOWED_HOSTS = ("tfhub.dev", "www.kaggle.com", "kaggle.com")
@@ -39,11 +40,12 @@ LEARNING_RATE = 1e-3
 HEAD_LEARNING_RATE = 1e-2
 FINE_TUNE_LEARNING_RATE = 1e-3  # once the pretrained weights train too, back to the usual step
 SPLIT_SEED = 1234
+UPLOAD_MODEL = "transfer_upload"  # the saved model's name when it learned a learner's classes
 
 FewShot = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # x_train, y_train, x_val, y_val
 
 
-class Params(BaseModel):
+class Params(OnUpload):  # upload_dir: the learner's images (all of them) instead of the digits 5-9
     # "local" (the project's module) or an https URL on tfhub.dev / kaggle.com (needs internet).
     handle: str = Field(default="local", min_length=1, max_length=300)
     shots: int = Field(default=10, ge=5, le=100)  # training examples per new digit
@@ -93,6 +95,27 @@ def few_shot_split(shots: int, seed: int) -> FewShot:
             images[val_rows], labels[val_rows] - NEW_DIGITS[0])
 
 
+def upload_split(params: Params) -> tuple[FewShot, list[str]]:
+    """The learner's images at the hub module's input (8x8 grayscale), split 80/20 per class,
+    and their class names. All of them train: an upload is already few examples."""
+    from skills import upload_data
+
+    split = upload_data.image_split(params.upload("images"), 8, grayscale=True)
+    return (split.x_train, split.y_train, split.x_val, split.y_val), list(split.class_names)
+
+
+def upload_summary(params: Params, class_names: list[str], metrics: dict[str, float], verdict: str) -> str:
+    """The result in the learner's class names, then what their own data says."""
+    from skills import upload_coaching
+
+    note = upload_coaching.images(params.upload("images")[1]["classes"])
+    return (f"On your {len(class_names)} classes ({', '.join(class_names)}; "
+            f"{metrics['train_examples']} images to train on, {params.epochs} epochs), a head on "
+            f"features pretrained on digits 0-4 reached {metrics['transfer_val_accuracy']:.3f} "
+            f"validation accuracy, against {metrics['scratch_val_accuracy']:.3f} for the same "
+            f"network trained from scratch: {verdict}." + (f" {note}" if note else ""))
+
+
 def _compile(model: Any, learning_rate: float) -> Any:
     k = keras()
     model.compile(optimizer=k.optimizers.Adam(learning_rate),
@@ -100,7 +123,8 @@ def _compile(model: Any, learning_rate: float) -> Any:
     return model
 
 
-def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: int = 224) -> Any:
+def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: int = 224,
+                         n_classes: int = len(NEW_DIGITS), name: str = "transfer") -> Any:
     """Digits in, hub features, a Dense head out. URL modules expect RGB photos, so the digit
     is resized and copied to three channels first."""
     import tensorflow_hub as hub
@@ -118,16 +142,16 @@ def build_transfer_model(handle: str, fine_tune: bool = False, hub_image_size: i
         raise SkillError(f"Could not load the hub module {handle} ({error}). Online modules need "
                          "internet access; use the handle 'local' to run offline.") from error
     x = hub_layer(x)
-    outputs = layers.Dense(len(NEW_DIGITS), activation="softmax", name="head")(x)
-    model = k.Model(inputs, outputs, name="transfer")
+    outputs = layers.Dense(n_classes, activation="softmax", name="head")(x)
+    model = k.Model(inputs, outputs, name=name)
     return _compile(model, FINE_TUNE_LEARNING_RATE if fine_tune else HEAD_LEARNING_RATE)
 
 
-def build_scratch_model() -> Any:
+def build_scratch_model(n_classes: int = len(NEW_DIGITS)) -> Any:
     """The module's architecture with random weights, plus the same head."""
     k = keras()
     model = k.Sequential([feature_extractor("features_from_scratch"),
-                          k.layers.Dense(len(NEW_DIGITS), activation="softmax", name="head")],
+                          k.layers.Dense(n_classes, activation="softmax", name="head")],
                          name="from_scratch")
     return _compile(model, LEARNING_RATE)
 
@@ -146,23 +170,28 @@ def train(model: Any, data: FewShot, epochs: int, seed: int, progress: Progress,
 def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
     from skills import vision_plots
 
+    # The learner's images at the module's input size, checked before the module is built
+    upload = upload_split(params) if params.upload_dir else None
+
     # The pretrained module (built on first use)
     def module_progress(fraction: float, note: str) -> None:
         progress(0.25 * fraction, note)
 
     handle, built = resolve_handle(params.handle, module_progress, params.hub_module_dir)
 
-    # Prepare the data
+    # Prepare the data: the digits 5-9, or the learner's images
     seed_everything(params.seed)
-    data = few_shot_split(params.shots, params.seed)
+    data = upload[0] if upload else few_shot_split(params.shots, params.seed)
+    class_names = upload[1] if upload else [str(d) for d in NEW_DIGITS]
     x_train, y_train, x_val, y_val = data
 
     # Build and train both models on the same few examples
     started = time.perf_counter()
-    transfer = build_transfer_model(handle, params.fine_tune, params.hub_image_size)
+    transfer = build_transfer_model(handle, params.fine_tune, params.hub_image_size, len(class_names),
+                                    UPLOAD_MODEL if upload else "transfer")
     transfer_history = train(transfer, data, params.epochs, params.seed, progress, 0.25, 0.35,
                              "transfer learning")
-    scratch = build_scratch_model()
+    scratch = build_scratch_model(len(class_names))
     scratch_history = train(scratch, data, params.epochs, params.seed, progress, 0.6, 0.35,
                             "from scratch")
     train_seconds = time.perf_counter() - started
@@ -176,7 +205,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         "gain": float(transfer_accuracy - scratch_accuracy),
         "transfer_val_loss": float(transfer_loss),
         "scratch_val_loss": float(scratch_loss),
-        "shots": params.shots,
+        "shots": int(np.bincount(y_train).min()) if upload else params.shots,
         "train_examples": len(y_train),
         "val_examples": len(y_val),
         "epochs": params.epochs,
@@ -193,6 +222,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     out_dir.mkdir(parents=True, exist_ok=True)
     plot = vision_plots.comparison_plot(
         {"transfer": transfer_history, "from scratch": scratch_history}, out_dir / "comparison.png",
+        f"Your images ({len(y_train)} to train on): transfer vs from scratch" if upload else
         f"Digits 5-9 from {params.shots} examples each: transfer vs from scratch")
     transfer.save(out_dir / "model.keras")
     np.savez_compressed(out_dir / "validation.npz", x=x_val, y=y_val)
@@ -206,12 +236,17 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         verdict = (f"transfer learning did not help here ({gain:+.3f}): these 8x8 digits are simple "
                    f"enough for a small CNN to learn from scratch in {params.epochs} epochs; "
                    "transfer's edge shows with a short training (try: transfer learning with 10 "
-                   "shots for 10 epochs)")
-    summary = (
-        f"With {params.shots} examples of each digit 5-9 and {params.epochs} epochs, a head on "
-        f"features pretrained on digits 0-4 reached {metrics['transfer_val_accuracy']:.3f} "
-        f"validation accuracy, against {metrics['scratch_val_accuracy']:.3f} for the same network "
-        f"trained from scratch: {verdict}.")
+                   "shots for 10 epochs)") if not upload else (
+                   f"transfer learning did not help here ({gain:+.3f}): features learned on 8x8 "
+                   "digits say little about your images, and a small CNN learned them as well")
+    if upload:
+        summary = upload_summary(params, class_names, metrics, verdict)
+    else:
+        summary = (
+            f"With {params.shots} examples of each digit 5-9 and {params.epochs} epochs, a head on "
+            f"features pretrained on digits 0-4 reached {metrics['transfer_val_accuracy']:.3f} "
+            f"validation accuracy, against {metrics['scratch_val_accuracy']:.3f} for the same network "
+            f"trained from scratch: {verdict}.")
     return SkillResult(
         skill=NAME,
         metrics=metrics,
@@ -223,8 +258,9 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
         summary=summary,
         extras={
             "handle": params.handle if params.handle != "local" else "local (digits 0-4 features)",
-            "class_names": [str(d) for d in NEW_DIGITS],
-            "input": "8x8 grayscale digits, float32 in [0, 1]; output index i means digit 5+i",
+            "class_names": class_names,
+            "input": ("8x8 grayscale images, float32 in [0, 1]; output index i means class_names[i]"
+                      if upload else "8x8 grayscale digits, float32 in [0, 1]; output index i means digit 5+i"),
             "histories": {
                 "transfer": {key: [float(v) for v in values] for key, values in transfer_history.items()},
                 "scratch": {key: [float(v) for v in values] for key, values in scratch_history.items()},
@@ -248,7 +284,9 @@ SPEC = SkillSpec(
              "scratch_val_loss", "train_seconds"),
     key_metric=("transfer_val_accuracy", "validation accuracy with transfer"),
     export=ExportSpec(task="classification", input_kind="image", page_title="Which digit (5-9) is it?",
-                      class_names=lambda model, vocabulary: [str(d) for d in NEW_DIGITS],
+                      # an upload's class names are not in the model: the export numbers them
+                      class_names=lambda model, vocabulary: (None if model.name == UPLOAD_MODEL
+                                                             else [str(d) for d in NEW_DIGITS]),
                       prepare_model=_exportable),
     # made on call: importing tensorflow_hub is too slow for import time
     custom_objects=lambda: {"KerasLayer": keras_layer_class()},

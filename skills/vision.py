@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from skills.base import ArtifactFile, ExportSpec, Progress, SkillError, SkillResult, SkillSpec, no_progress
 from skills.training import keras, progress_callback, seed_everything
+from skills.upload_data import OnUpload
 
 if TYPE_CHECKING:
     from skills.vision_data import ImageSplit
@@ -35,7 +36,10 @@ LEARNING_RATE = 1e-3
 MAX_VALIDATION_ROWS = 500
 GRID_IMAGES = 24
 # Below this clean training accuracy a model has not learned the task yet (fashion is harder).
-FIT_LEVEL = {"digits": 0.90, "fashion_mnist": 0.85}
+FIT_LEVEL = {"digits": 0.90, "fashion_mnist": 0.85, "upload": 0.85}
+# A learner's images train as UPLOAD_SIDE x UPLOAD_SIDE RGB: colour kept, and a quarter of the
+# pixels of the largest upload (64x64), so up to 2,000 images train in seconds per epoch.
+UPLOAD_SIDE = 32
 OVERFIT_GAP = 0.04  # train minus validation accuracy
 # Validation loss counts as rising when it ends this far above its best epoch (relative and
 # absolute, so noise on a tiny loss does not count) and that best epoch is at least
@@ -46,7 +50,7 @@ MetricName = Annotated[str, StringConstraints(max_length=40)]
 MetricValue = Annotated[float, Field(allow_inf_nan=False)]
 
 
-class Params(BaseModel):
+class Params(OnUpload):  # upload_dir: the learner's images instead of `dataset`
     dataset: Literal["digits", "fashion_mnist"] = "digits"
     model: Literal["dense", "cnn"] = "cnn"
     epochs: int = Field(default=15, ge=1, le=50)
@@ -65,9 +69,11 @@ class Params(BaseModel):
 
 def load_split(params: Params) -> "ImageSplit":
     """The fixed train/validation split of the chosen dataset, cut to train_fraction."""
-    from skills import vision_data
+    from skills import upload_data, vision_data
 
-    if params.dataset == "digits":
+    if params.upload_dir:
+        split = upload_data.image_split(params.upload("images"), UPLOAD_SIDE, grayscale=False)
+    elif params.dataset == "digits":
         split = vision_data.digits_split()
     else:
         folder = vision_data.fashion_mnist_dir(params.fashion_mnist_dir)
@@ -148,7 +154,9 @@ def diagnose(history: dict, train_accuracy: float, val_accuracy: float, params: 
     loss_rising = (best <= len(val_loss) - 1 - RISE_EPOCHS and loss[-1] < loss[best]
                    and rise > max(VAL_LOSS_RISE * val_loss[best], VAL_LOSS_RISE_MIN))
     other = f" on {params.dataset.replace('_', '-')}" if params.dataset != "digits" else ""
-    if train_accuracy < FIT_LEVEL[params.dataset]:
+    if params.upload_dir:
+        other = " on my upload"
+    if train_accuracy < FIT_LEVEL["upload" if params.upload_dir else params.dataset]:
         if params.model == "dense":
             tip = f"train a cnn for {max(params.epochs, 15)} epochs{other}"
         else:
@@ -210,12 +218,13 @@ def grid_indices(y_true: np.ndarray, y_pred: np.ndarray, n: int = GRID_IMAGES) -
 # --- the skill ----------------------------------------------------------------------------------
 
 def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> SkillResult:
-    from skills import plots, vision_plots
+    from skills import plots, run_review, upload_coaching, vision_plots
 
     seed_everything(params.seed)
+    data_name = "your images" if params.upload_dir else params.dataset.replace("_", "-")
 
     # Prepare the data
-    progress(0.0, f"loading {params.dataset}")
+    progress(0.0, f"loading {data_name}")
     split = load_split(params)
     n_classes = len(split.class_names)
     train_ds = training_dataset(split.x_train, split.y_train, params.augmentation, params.seed)
@@ -258,7 +267,7 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     # Plot and save
     progress(0.95, "drawing plots and saving the model")
     out_dir.mkdir(parents=True, exist_ok=True)
-    label = f"{params.model} on {params.dataset.replace('_', '-')}"
+    label = f"{params.model} on {data_name}"
     curves = plots.training_curves(history, out_dir / "curves.png", f"Training vs validation: {label}")
     matrix = vision_plots.confusion_matrix_plot(counts, split.class_names, out_dir / "confusion.png",
                                                 f"Confusion matrix ({label})")
@@ -277,7 +286,15 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
     if confusions:
         worst = confusions[0]
         headline += f"; it most often mistook {worst['true']} for {worst['predicted']}"
-    summary = " ".join(filter(None, [headline + ".", compare_with_previous(metrics, params.previous), coaching]))
+    # A clear drop against the learner's previous run is the news, never "good fit" (run_review).
+    fell = run_review.dropped(metrics, params.previous, params.model_dump())
+    if fell:
+        diagnosis, coaching = "dropped", fell
+    compared = "" if fell else compare_with_previous(metrics, params.previous)
+    data_note = upload_coaching.images(  # about the learner's own classes, counted as uploaded
+        params.upload("images")[1]["classes"], dict(zip(split.class_names, per_class.tolist()))
+    ) if params.upload_dir else None
+    summary = " ".join(filter(None, [headline + ".", compared, coaching, data_note]))
     return SkillResult(
         skill=NAME,
         metrics=metrics,
@@ -294,14 +311,18 @@ def run(params: Params, out_dir: Path, progress: Progress = no_progress) -> Skil
             "coaching": coaching,
             "confusions": confusions,
             "class_names": list(split.class_names),
-            "input": f"{'x'.join(map(str, split.image_shape))} grayscale images, float32 in [0, 1]",
+            "input": (f"{'x'.join(map(str, split.image_shape))} "
+                      f"{'RGB' if split.image_shape[-1] == 3 else 'grayscale'} images, float32 in [0, 1]"),
+            **({"data_coaching": data_note} if data_note else {}),
         },
     )
 
 
-def _class_names(model: Any, vocabulary: list[str] | None) -> list[str]:
+def _class_names(model: Any, vocabulary: list[str] | None) -> list[str] | None:
     from skills import vision_data
 
+    if model.input_shape[-1] == 3:  # trained on an upload: its class names are not in the model
+        return None
     fashion = tuple(model.input_shape[1:3]) == (28, 28)
     return list(vision_data.FASHION_MNIST_CLASSES if fashion else vision_data.DIGIT_CLASSES)
 

@@ -54,7 +54,10 @@ def prediction_grid(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
     fig = Figure(figsize=(1.3 * columns, 1.45 * rows + 0.4), dpi=100)
     for i, (image, true, pred) in enumerate(zip(images, y_true, y_pred)):
         ax = fig.add_subplot(rows, columns, i + 1)
-        ax.imshow(image[..., 0], cmap="gray_r", vmin=0, vmax=1)
+        if image.shape[-1] == 3:  # a learner's RGB upload, in its own colours
+            ax.imshow(image.clip(0, 1))
+        else:
+            ax.imshow(image[..., 0], cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"true {class_names[true]}\npred {class_names[pred]}", fontsize=7,
                      color=RIGHT if true == pred else WRONG)
         ax.axis("off")

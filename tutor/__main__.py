@@ -1,4 +1,5 @@
-"""`python -m tutor run | migrate | train-bot`: what the Makefile calls."""
+"""`python -m tutor run | migrate | train-bot`: what the Makefile calls; `staff ...` manages staff
+accounts (tutor/staff_cli.py)."""
 
 import argparse
 import logging
@@ -127,9 +128,14 @@ def cmd_run_scaled(settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tutor")
-    parser.add_argument("command", choices=["run", "run-scaled", "migrate", "train-bot"])
+    parser.add_argument("command", choices=["run", "run-scaled", "migrate", "train-bot", "staff"])
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help="staff: add NAME | list | revoke NAME")
     args = parser.parse_args(argv)
     settings = Settings()
+    if args.command == "staff":
+        from tutor.staff_cli import main as staff_main
+
+        sys.exit(staff_main(settings, args.rest))
     commands = {"run": cmd_run, "run-scaled": cmd_run_scaled, "migrate": cmd_migrate,
                 "train-bot": cmd_train_bot}
     commands[args.command](settings)

@@ -61,6 +61,9 @@ class JobResult(BaseModel):
     metrics: dict[str, int | float] = Field(default_factory=dict)
     artifacts: list[Artifact] = Field(default_factory=list)
     summary: str | None = None
+    # The result in words, as its card shows them (markdown): the widget renders the card in
+    # place of the message's text bubble, so each result is shown once.
+    text: str | None = None
     error: str | None = None
     # The job's public id: the web widget acknowledges the card with it once rendered
     # (POST /chat/results/shown), which is when the result counts as delivered (jobs/delivery.py).
@@ -81,6 +84,9 @@ class ModelItem(_Payload):
     artifacts: list[Artifact] = Field(default_factory=list)
     # False while no chat has shown this run's result (it is still owed, or past the age limit).
     shown: bool = True
+    # "cnn, 15 epochs, augmentation": the settings it was trained with, beside its key metric.
+    settings: str | None = None
+    key_metric: str | None = None  # "validation accuracy 0.962"
 
 
 class ModelList(_Payload):
@@ -111,7 +117,19 @@ class LessonState(_Payload):
     finished: bool = False
 
 
-AnyPayload = JobCard | JobProgress | JobResult | JobsCancelled | ModelList | FaqMeta | LessonState
+class StaffNote(_Payload):
+    """A message from course staff (an answer to the learner's question, a handoff reply): shown
+    apart from Tutor's own words, marked as coming from staff."""
+
+    type: Literal["staff"] = "staff"
+    kind: Literal["answer", "reply"]
+    text: str = Field(description="The whole message as the learner reads it.")
+    question: str | None = Field(default=None, description="The learner's words it answers (answers).")
+    sender: str = "Course staff"
+
+
+AnyPayload = (JobCard | JobProgress | JobResult | JobsCancelled | ModelList | FaqMeta | LessonState
+              | StaffNote)
 Payload = Annotated[AnyPayload, Field(discriminator="type")]
 PAYLOAD: TypeAdapter[AnyPayload] = TypeAdapter(Payload)
 

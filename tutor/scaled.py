@@ -2,7 +2,8 @@
 
 PostgreSQL holds the jobs database and Rasa's tracker store; Redis is Celery's broker (db 0) and
 Rasa's lock store (db 1); the jobs run on `celery_workers` Celery workers (jobs/celery_worker.py)
-instead of the polling worker. The same services and settings are in docker-compose.yml.
+instead of the polling worker, and the action server runs 2 Sanic worker processes. The same
+services and settings are in docker-compose.yml.
 Before anything starts, each server is reached: a missing one stops the start with its name, its
 address and the variable that points at it.
 """
@@ -15,6 +16,7 @@ from tutor.settings import Settings
 from tutor.supervisor import ServiceFailed, Stack
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/tutor"
+SCALED_ACTIONS_WORKERS = 2  # Sanic worker processes of the action server (actions/server.py)
 
 
 def scaled_settings(settings: Settings) -> Settings:
@@ -23,7 +25,8 @@ def scaled_settings(settings: Settings) -> Settings:
     database = settings.database_url if _is_postgres(settings.database_url) else DEFAULT_DATABASE
     tracker = settings.tracker_url if _is_postgres(settings.tracker_url) else database
     values = {**settings.model_dump(), "database_url": database, "tracker_url": tracker,
-              "job_engine": "celery", "rasa_endpoints_file": "endpoints-scaled.yml"}
+              "job_engine": "celery", "rasa_endpoints_file": "endpoints-scaled.yml",
+              "actions_workers": settings.actions_workers or SCALED_ACTIONS_WORKERS}
     return Settings(**values)
 
 

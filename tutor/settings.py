@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     lock_store_url: str = "redis://127.0.0.1:6379/1"
     # Celery workers `make run-scaled` starts (one pool process each).
     celery_workers: int = Field(default=2, ge=1)
+    # Sanic worker processes of the action server (actions/server.py). Unset: 1 for make run,
+    # 2 for make run-scaled (tutor/scaled.py).
+    actions_workers: int | None = Field(default=None, ge=1)
 
     @cached_property
     def db_url(self) -> str:
@@ -261,6 +264,7 @@ class Settings(BaseSettings):
             "TUTOR_CELERY_MAX_MEMORY_PER_CHILD_MB": str(self.celery_max_memory_per_child_mb),
             "TUTOR_RASA_ENDPOINTS_FILE": self.rasa_endpoints_file,
             "TUTOR_LOCK_STORE_URL": self.lock_store_url,
+            **({"TUTOR_ACTIONS_WORKERS": str(self.actions_workers)} if self.actions_workers else {}),
             # Read by bot/endpoints-scaled.yml (Rasa's lock store takes a host, port and db).
             "LOCK_STORE_HOST": urlsplit(self.lock_store_url).hostname or "127.0.0.1",
             "LOCK_STORE_PORT": str(urlsplit(self.lock_store_url).port or 6379),

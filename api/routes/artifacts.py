@@ -13,7 +13,7 @@ from jobs import artifacts as store
 
 router = APIRouter(tags=["artifacts"])
 
-DOWNLOAD_KINDS = {"tflite"}  # saved as files; plots and TF.js JSON open in the browser
+DOWNLOAD_KINDS = {"tflite", "tfjs-zip"}  # saved as files; plots and the TF.js page open in the browser
 
 
 @router.get("/artifacts/{job_public_id}/{path:path}")

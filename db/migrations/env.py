@@ -3,6 +3,10 @@
 from alembic import context
 from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 
+from db import (
+    inbox_models,  # noqa: F401  (its tables join Base.metadata)
+    staff_models,  # noqa: F401  (its tables join Base.metadata)
+)
 from db.engine import make_engine
 from db.models import Base
 

@@ -45,16 +45,53 @@ def test_job_progress_renders_percent_and_a_progress_payload(action_db, dispatch
     assert message["custom"]["data"]["progress"] == 0.4
 
 
-def test_job_result_sends_text_plot_image_and_the_result_payload(action_db, dispatcher):
+def test_job_result_is_the_plot_then_one_message_whose_card_carries_its_text(action_db, dispatcher):
+    # The plot first: the widget drops anything of a result after its card as a re-sent copy.
     job_id = _job(action_db, JobStatus.succeeded, result=RESULT)
     ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
-    text, image, custom = dispatcher.messages
-    assert "weight = 1.9980" in text["text"] and "[TFLite model](http://h/artifacts/p/m.tflite)" in text["text"]
+    image, result = dispatcher.messages
+    assert "weight = 1.9980" in result["text"] and "[TFLite model](http://h/artifacts/p/m.tflite)" in result["text"]
     assert image["image"] == "http://h/artifacts/p/loss.png"
-    payload = custom["custom"]["data"]
+    payload = result["custom"]["data"]
     assert payload["type"] == "result" and payload["skill"] == "hello_neuron"
     assert payload["metrics"]["prediction_x10"] == 18.98
     assert [a["kind"] for a in payload["artifacts"]] == ["plot", "tflite"]
+    # The card's words are the message's, less the downloads the card lists itself.
+    assert payload["text"] == result["text"].split("\nDownloads: ")[0] and "weight = 1.9980" in payload["text"]
+
+
+def test_a_failed_run_whose_error_names_a_fix_gets_a_button_that_retries_with_it(action_db, dispatcher):
+    with action_db() as s:
+        learner = repo.get_or_create_learner(s, "socketio", "learner-1")
+        job = repo.create_job(s, learner, "learner-1", "hello_neuron", {"epochs": 500, "learning_rate": 1.0})
+        s.commit()
+        repo.claim_next_job(s, "w")
+        repo.set_status(s, repo.get_job(s, job.id), JobStatus.failed,
+                        error="The loss blew up to infinity by epoch 3: learning rate 1 is too big for this "
+                              "data. Try a smaller one, such as 0.01.")
+        s.commit()
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job.id), {})
+    (message,) = dispatcher.messages
+    assert message["buttons"] == [{"title": "Retry with learning rate 0.01",
+                                   "payload": f'/retry_job{{"failed_job": "{job.id}"}}'}]
+
+
+def test_a_failed_run_without_a_suggested_fix_gets_no_retry_button(action_db, dispatcher):
+    job_id = _job(action_db, JobStatus.failed, error="It broke.")
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    assert not dispatcher.messages[0].get("buttons")
+
+
+def test_an_export_result_links_the_tfjs_page_and_zip_but_not_the_bare_model_json(action_db, dispatcher):
+    result = {"skill": "export", "summary": "Exported.", "metrics": {}, "artifacts": [
+        {"kind": "tfjs", "name": "model.json", "url": "http://h/tfjs/model.json", "size_bytes": 4000},
+        {"kind": "tfjs-page", "name": "index.html", "url": "http://h/tfjs/index.html", "size_bytes": 9},
+        {"kind": "tfjs-zip", "name": "model_tfjs.zip", "url": "http://h/model_tfjs.zip", "size_bytes": 9}]}
+    job_id = _job(action_db, JobStatus.succeeded, result=result)
+    ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
+    text = dispatcher.messages[0]["text"]
+    assert "[TF.js web page (index.html)](http://h/tfjs/index.html)" in text
+    assert "(http://h/model_tfjs.zip)" in text and "model.json)" not in text
 
 
 def test_job_result_of_a_failed_job_gives_the_plain_error_not_a_trace(action_db, dispatcher):
@@ -106,7 +143,8 @@ def test_job_result_shows_every_plot_skill_extras_and_lists_other_downloads(acti
         repo.get_job(s, job_id).skill = "timeseries"
         s.commit()
     ActionJobResult().run(dispatcher, _external("EXTERNAL_job_result", job_id), {})
-    text, *images, custom = dispatcher.messages
+    *images, text = dispatcher.messages  # the plots first, then the card
+    custom = text
     assert "- lstm: MAE 4.100" in text["text"] and "- naive: MAE 6.200 (baseline)" in text["text"]
     assert "[Keras model](http://h/model.keras)" in text["text"] and "validation.npz" not in text["text"]
     assert [m["image"] for m in images] == ["http://h/f.png", "http://h/s.png"]

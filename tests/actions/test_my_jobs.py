@@ -6,10 +6,10 @@ from db.models import JobStatus
 from tests.actions.conftest import texts, tracker_for
 
 
-def _job(sessions, sender="learner-1", skill="hello_neuron", status=JobStatus.queued, result=None):
+def _job(sessions, sender="learner-1", skill="hello_neuron", status=JobStatus.queued, result=None, params=None):
     with sessions() as s:
         learner = repo.get_or_create_learner(s, "socketio", sender)
-        job = repo.create_job(s, learner, sender, skill, {})
+        job = repo.create_job(s, learner, sender, skill, params or {})
         s.commit()
         if status is not JobStatus.queued:
             repo.claim_next_job(s, "w")
@@ -87,3 +87,16 @@ def test_show_models_marks_a_run_whose_result_no_chat_has_shown(action_db, dispa
     assert "not yet shown" in line[unseen] and "not yet shown" not in line[seen]
     items = {i["job_id"]: i["shown"] for i in dispatcher.messages[-1]["custom"]["data"]["items"]}
     assert items == {seen: True, unseen: False}
+
+
+def test_show_models_lists_each_runs_settings_next_to_its_key_metric(action_db, dispatcher):
+    params = {"model": "cnn", "epochs": 15, "augmentation": True, "dropout": 0.0, "seed": 0,
+              "previous": {"val_accuracy": 0.97}}
+    done = _job(action_db, skill="vision", status=JobStatus.succeeded, params=params,
+                result={"skill": "vision", "metrics": {"val_accuracy": 0.933}})
+    ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
+    line = f"#{done} image classifier (digits): validation accuracy 0.933 (model cnn, epochs 15, augmentation)"
+    assert line in texts(dispatcher)  # no seed, no dropout 0, no previous run's numbers
+    (item,) = dispatcher.messages[0]["custom"]["data"]["items"]
+    assert item["settings"] == "model cnn, epochs 15, augmentation"
+    assert item["key_metric"] == "validation accuracy 0.933"

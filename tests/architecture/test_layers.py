@@ -19,6 +19,12 @@ FORBIDDEN = {
     "curriculum": ("rasa", "rasa_sdk", "actions", "api"),
     "db": ("curriculum", "actions", "api", "jobs", "skills", "rasa_sdk", "fastapi"),
     "jobs": ("actions", "api", "rasa_sdk", "fastapi", "curriculum"),
+    # Pure checks and the on-disk contract skills read (D34): no framework, no database.
+    "uploads": ("rasa", "rasa_sdk", "fastapi", "sqlalchemy", "db", "jobs", "actions", "api", "curriculum",
+                "skills", "tutor", "tensorflow"),
+    # The learner's pasted code, read with ast (issue 17): pure Python, no framework, no TensorFlow.
+    "usercode": ("rasa", "rasa_sdk", "fastapi", "sqlalchemy", "db", "jobs", "actions", "api", "curriculum",
+                 "skills", "tutor", "tensorflow", "tf_keras", "keras"),
     # Runs inside Rasa's process and its venv (D25): no TensorFlow, no app-only packages.
     "understanding": ("tensorflow", "transformers", "rasa", "rasa_sdk", "actions", "api", "db", "jobs",
                       "curriculum", "skills", "tutor", "sqlalchemy", "fastapi", "pydantic"),

@@ -51,7 +51,8 @@ def test_a_typed_internal_payload_is_read_as_plain_words(text):
 
 @pytest.mark.parametrize("text", [
     '/lesson_answer{"answer": "b"}', '/faq{"faq_id":"ama-math"}', '/start_lesson{"lesson": "hello-neuron"}',
-    "/train_neuron", "/help", "what is 1/2?", "EXTERNAL_job_result", "/lesson_answer{not json}",
+    "/train_neuron", "/help", '/retry_job{"failed_job": "47"}', "what is 1/2?", "EXTERNAL_job_result",
+    "/lesson_answer{not json}",
 ])
 def test_learners_own_payloads_and_ordinary_text_pass_unchanged(text):
     assert check(text, "socketio", WEB, 2000) == (None, text)

@@ -108,3 +108,58 @@ def test_sqlite_keeps_one_open_connection_instead_of_one_per_turn(tmp_path):
         print(type(cached.engine.pool).__name__, len(connections))
     """)
     assert out == "SingletonThreadPool 0"  # five turns, no new connection
+
+
+def test_a_turn_that_changes_its_tracker_but_never_saves_leaves_the_cache_as_sql_has_it(tmp_path):
+    _run(tmp_path, """
+        turn("a", "hi")
+        abandoned = run(cached.retrieve("a"))
+        abandoned.update(UserUttered("never saved", {"name": "greet", "confidence": 1.0}))
+        abandoned.update(SlotSet("lesson_asking", True))
+        again = run(cached.retrieve("a"))
+        assert events(again) == events(run(plain.retrieve("a")))
+        assert again.get_slot("lesson_asking") is None and "never saved" not in json.dumps(events(again))
+    """)
+
+
+def test_a_cached_conversation_is_replayed_from_its_events_without_reading_json(tmp_path):
+    out = _run(tmp_path, """
+        for i in range(3):
+            turn("a", f"hi {i}")
+        import rasa.shared.core.events as rasa_events
+        calls = []
+        original = rasa_events.Event.from_parameters
+        rasa_events.Event.from_parameters = staticmethod(lambda data: calls.append(data) or original(data))
+        tracker = run(cached.retrieve("a"))
+        print(len(tracker.events), len(calls))
+    """)
+    assert out == "6 0"  # three turns of two events back, none deserialised from JSON
+
+
+@pytest.mark.parametrize("size", [2000, 0])
+def test_a_forget_mark_deletes_every_stored_session_and_the_cache_never_hands_them_back(tmp_path, size):
+    """actions/forget_me.py's Restarted(FORGET) deletes the conversation in SQL and in memory, even
+    saved through the stale tracker that still holds the old events, and leaves others alone."""
+    _run(tmp_path, """
+        from rasa.shared.core.events import Restarted
+        from bot.tracker_store import FORGET
+        turn("a", "my secret", SlotSet("lesson_asking", True))
+        tracker = run(cached.retrieve("a"))
+        tracker.update(ActionExecuted("action_session_start")); tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen")); run(cached.save(tracker))
+        turn("a", "another secret")
+        turn("b", "keep me")
+        stale = turn("a", "forget me", Restarted(metadata={FORGET: True}))
+        for store in (cached, plain):
+            kept = events(run(store.retrieve("a")))
+            assert [e["event"] for e in kept] == ["restart", "action"] and "secret" not in json.dumps(kept), kept
+        with plain.session_scope() as session:  # every session's rows went, not just the latest
+            rows = [r.data for r in session.query(plain.SQLEvent).filter(plain.SQLEvent.sender_id == "a")]
+        assert len(rows) == 2 and "secret" not in "".join(rows), rows
+        assert run(cached.retrieve("a")).get_slot("lesson_asking") is None
+        run(cached.save(stale))  # the turn's own tracker saved again: still forgotten
+        assert "secret" not in json.dumps(events(run(plain.retrieve("a"))))
+        assert "keep me" in json.dumps(events(run(plain.retrieve("b"))))
+        turn("a", "hello again")  # the conversation goes on from the mark
+        assert events(run(cached.retrieve("a"))) == events(run(plain.retrieve("a")))
+    """, size=size)

@@ -73,7 +73,9 @@ HOSTILE = ["1" * 2000, "x" * 2000, "y = " + "1" * 1990 + "x", "(" * 2000, "relu 
 
 
 @pytest.mark.parametrize("reply", HOSTILE)
-def test_grading_a_hostile_2000_character_reply_stays_under_50_ms(reply):
+def test_grading_a_hostile_2000_character_reply_stays_under_200_ms(reply):
+    # A backtracking pattern takes seconds on these; linear grading takes about 20 ms, and a
+    # loaded CI machine must not turn that into a failure (it reached 57 ms at load 7).
     ask = ShortAsk(type="ask", id="q", kind="short", question="?", accept=["y = 2x - 1", "rectified linear unit"],
                    synonyms=["4"], wrong_answers=[{"answers": ["ten ten"], "feedback": "No."}])
     best = float("inf")
@@ -82,4 +84,4 @@ def test_grading_a_hostile_2000_character_reply_stays_under_50_ms(reply):
         ask.accepts(reply)
         ask.feedback_for(reply)
         best = min(best, (time.perf_counter() - started) * 1000)
-    assert best < 50
+    assert best < 200

@@ -226,6 +226,15 @@ def test_engine_wrong_answers_while_tries_remain_say_why_and_the_next_hint_never
     assert "That is ReLU, the rectified linear unit." in last.text and position.passed["q-relu"] is False
 
 
+def test_engine_wrong_try_offers_a_show_me_the_answer_button_that_reveals_it(ladder):
+    position, _ = start(ladder)
+    (wrong,) = answer(ladder, position, "sigmoid")
+    (button,) = [b for b in wrong.buttons if b["title"] == "Show me the answer"]
+    assert button["step"] == "q-relu" and button["try"] == 2
+    shown, *_ = answer(ladder, position, button["payload"])
+    assert "ReLU" in shown.text and position.passed["q-relu"] is False
+
+
 def test_engine_without_hints_left_a_wrong_answer_offers_show_me_the_answer(ladder):
     position, _ = start(ladder)
     position.hints["q-relu"] = 2
@@ -270,7 +279,7 @@ def test_engine_a_double_click_on_an_answer_button_is_one_try(ladder):
     (again,) = answer(ladder, position, "a", step_id="q-out", try_number=1)
     assert wrong.attempt["try"] == 1 and again.attempt is None and "counted it once" in again.text
     assert position.tries["q-out"] == 1 and position.step_id == "q-out"
-    assert [b["try"] for b in wrong.buttons] == [2, 2]  # the retry's buttons name the next try
+    assert [b["try"] for b in wrong.buttons] == [2, 2, 2]  # the retry's buttons (and the reveal) name the next try
 
 
 def test_engine_a_double_click_on_the_right_answer_is_not_graded_against_the_next_question(ladder):

@@ -32,7 +32,7 @@ def test_learner_trains_hello_neuron_and_gets_progress_plot_and_models(stack, le
     assert set(urls) == {"plot", "model", "validation-data", "tflite", "tfjs"}
     assert all(u.startswith(stack.settings.public_base_url + "/artifacts/") for u in urls.values())
     assert urls["tfjs"].endswith("/model.json")
-    # The text and the plot image arrived as chat messages too.
+    # The text and the plot image arrived as chat messages too (the plot before the card).
     assert any("weight = 1.9" in r.text or "weight = 2.0" in r.text for r in learner.history)
     assert any((r.message.get("attachment") or {}).get("type") == "image" for r in learner.history)
 

@@ -88,7 +88,7 @@ def _kill_mid_training(db, worker, job_id, attempt):
 
 def test_a_worker_killed_mid_training_is_replaced_and_the_job_retried_once(stack, rasa):
     settings, db, start_worker = stack
-    job_id = _queue(db, "victim", "vision", {"epochs": 30})
+    job_id = _queue(db, "victim", "vision", {"epochs": 10})
     other_id = _queue(db, "bystander", "hello_neuron", {"epochs": 50})
     worker = start_worker()
     children = _kill_mid_training(db, worker, job_id, attempt=1)

@@ -65,6 +65,13 @@ def results_of(rasa, job_id):
     return [c for c in rasa.calls if c["name"] == RESULT_INTENT and c["entities"] == {"job_id": job_id}]
 
 
+def assert_one_result(rasa, job_id):
+    """The job's result reached Rasa exactly once. The push follows the status commit that
+    wait_finished sees, so it is waited for (CI once looked in between)."""
+    wait_for(lambda: results_of(rasa, job_id), 15, f"job {job_id}'s result pushed")
+    assert len(results_of(rasa, job_id)) == 1
+
+
 def test_celery_runs_a_queued_job_once_and_a_redelivered_message_of_a_finished_job_does_nothing(
         celery_stack, rasa):
     jobs, start_worker = celery_stack()
@@ -73,7 +80,7 @@ def test_celery_runs_a_queued_job_once_and_a_redelivered_message_of_a_finished_j
     done = jobs.wait_finished(job_id)
     assert done.status is JobStatus.succeeded and done.attempts == 1
     assert done.result["metrics"] == {"steps": 5.0} and done.progress == 1.0
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
     app = celery_app.make_app(jobs.settings)
     for _ in range(2):  # the broker delivers the same job id again (at-least-once)
@@ -81,7 +88,7 @@ def test_celery_runs_a_queued_job_once_and_a_redelivered_message_of_a_finished_j
     wait_for(lambda: worker.log().count("'nothing queued'") >= 2, 20, "both redeliveries handled")
     again = jobs.get(job_id)
     assert (again.status, again.attempts, again.finished_at) == (JobStatus.succeeded, 1, done.finished_at)
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
 
 def test_a_pool_process_killed_mid_job_is_redelivered_and_the_job_finishes_on_its_second_attempt(
@@ -95,7 +102,7 @@ def test_a_pool_process_killed_mid_job_is_redelivered_and_the_job_finishes_on_it
     done = jobs.wait_finished(job_id, timeout=40)
     assert done.status is JobStatus.succeeded and done.attempts == 2
     assert pid_of(done.worker_id) != pid_of(first.worker_id)
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
 
 def test_a_killed_worker_job_is_taken_over_by_another_worker(celery_stack, rasa):
@@ -110,7 +117,7 @@ def test_a_killed_worker_job_is_taken_over_by_another_worker(celery_stack, rasa)
     done = jobs.wait_finished(job_id, timeout=40)
     assert done.status is JobStatus.succeeded and done.attempts == 2
     assert pid_of(done.worker_id) != pid_of(first.worker_id)
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
 
 def test_a_poison_job_that_kills_its_worker_every_time_is_failed_after_max_attempts(celery_stack, rasa):
@@ -119,7 +126,7 @@ def test_a_poison_job_that_kills_its_worker_every_time_is_failed_after_max_attem
     job_id = jobs.queue("kill_worker")
     done = jobs.wait_finished(job_id, timeout=60)
     assert done.status is JobStatus.failed and done.error == LOST_TWICE and done.attempts == 2
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
     after = jobs.wait_finished(jobs.queue("slow", {"steps": 3}))  # the worker still serves
     assert after.status is JobStatus.succeeded
@@ -141,7 +148,7 @@ def test_celery_hard_time_limit_kills_a_hung_job_and_its_sandbox(celery_stack, r
     assert "hard time limit" in done.error_detail
     wait_for(lambda: gone(pool.pid) and all(gone(child.pid) for child in children), 10,
              "the pool process and its sandbox gone")
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
     after = jobs.wait_finished(jobs.queue("slow", {"steps": 3}), timeout=30)  # a new pool process
     assert after.status is JobStatus.succeeded and pid_of(after.worker_id) != pool.pid
@@ -154,7 +161,7 @@ def test_celery_soft_time_limit_stops_a_hung_job_and_the_pool_process_serves_on(
     job_id = jobs.queue("hang")
     done = jobs.wait_finished(job_id, timeout=20)
     assert done.status is JobStatus.failed and "after 6 seconds" in done.error
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
 
     after = jobs.wait_finished(jobs.queue("slow", {"steps": 3}), timeout=20)
     assert after.status is JobStatus.succeeded and after.worker_id == done.worker_id
@@ -166,7 +173,7 @@ def test_a_job_over_the_memory_limit_fails_with_a_message_and_the_next_job_runs(
     job_id = jobs.queue("allocate", {"megabytes": 2048})
     done = jobs.wait_finished(job_id, timeout=30)
     assert done.status is JobStatus.failed and "more memory than the 1024 MB" in done.error
-    assert len(results_of(rasa, job_id)) == 1
+    assert_one_result(rasa, job_id)
     small = jobs.wait_finished(jobs.queue("allocate", {"megabytes": 10}), timeout=30)
     assert small.status is JobStatus.succeeded
 

@@ -67,3 +67,21 @@ def test_retention_removes_the_oldest_files_when_all_of_them_are_over_the_size_l
 def test_disk_nearly_full_compares_free_space_with_the_threshold():
     assert retention.disk_nearly_full(100 * 1024 * 1024, min_free_mb=500)
     assert not retention.disk_nearly_full(600 * 1024 * 1024, min_free_mb=500)
+
+
+def test_uploads_older_than_the_artifact_age_go_unless_a_live_job_reads_them(sqlite_sessions, settings):
+    from api.routes.uploads import save
+    from db.models import Upload
+    from tests.uploads import files
+
+    ids = [save(sqlite_sessions, settings, "socketio", "l1", name, files.series_csv())["upload"]
+           for name in ("old.csv", "read.csv", "new.csv")]
+    with sqlite_sessions() as s:
+        old, read, new = (s.query(Upload).filter_by(public_id=i).one() for i in ids)
+        old.created_at = read.created_at = NOW - timedelta(days=settings.artifact_max_age_days + 1)
+        repo.create_job(s, old.learner, "l1", "timeseries", {"upload_dir": str(settings.var_dir / read.folder)})
+        s.commit()
+        assert retention.apply_uploads(s, settings) == [old.id]
+        s.commit()
+        assert not (settings.var_dir / old.folder).exists() and (settings.var_dir / read.folder).is_dir()
+        assert {u.public_id for u in s.query(Upload)} == {ids[1], ids[2]}

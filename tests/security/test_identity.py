@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bot.input_guard import FOREIGN_SESSION
 from db import repository as repo
-from db.models import JobStatus, Learner
+from db.models import JobStatus, Learner, utcnow
 from tests.conftest import STAFF_TOKEN
 from tutor.chat_client import Learner as WebLearner
 
@@ -109,6 +109,7 @@ def test_a_typed_internal_intent_gets_the_normal_answer_not_a_job_result(stack, 
         job = repo.create_job(s, learner, person.session_id, "hello_neuron", {})
         repo.set_status(s, job, JobStatus.running)
         repo.set_status(s, job, JobStatus.succeeded, result={"summary": "PROBE RESULT", "metrics": {}})
+        job.shown_at = utcnow()  # already delivered, so only the typed intent could push it again
         s.commit()
         job_id = job.id
     try:

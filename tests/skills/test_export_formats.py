@@ -1,6 +1,8 @@
 """The files of each format (skills/export_formats.py), loaded back and checked against Keras:
 TFLite with LiteRT, TF.js in Node, the TF Serving SavedModel."""
 
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -56,7 +58,12 @@ def test_export_neuron_tflite_files_load_and_predict_like_keras(neuron):
 def test_export_neuron_tfjs_loads_in_node_and_predicts_like_keras(neuron, tmp_path):
     result, run_dir, _, _ = neuron
     tfjs = artifact(result, "tfjs")
-    assert sorted(p.name for p in tfjs.extra_files) == ["group1-shard1of1.bin", "index.html", "tf.min.js"]
+    assert [p.name for p in tfjs.extra_files] == ["group1-shard1of1.bin"]
+    page, bundle = artifact(result, "tfjs-page"), artifact(result, "tfjs-zip")
+    assert page.path.name == "index.html" and [p.name for p in page.extra_files] == ["tf.min.js"]
+    with zipfile.ZipFile(bundle.path) as archive:  # the whole folder, ready to serve
+        assert sorted(archive.namelist()) == ["tfjs/group1-shard1of1.bin", "tfjs/index.html",
+                                              "tfjs/model.json", "tfjs/tf.min.js"]
     x, _ = validation(run_dir)
     np.testing.assert_allclose(tfjs_predict(tfjs.path, x, tmp_path), keras_model(run_dir).predict(x, verbose=0),
                                atol=1e-4)

@@ -78,7 +78,7 @@ def test_export_cnn_page_turns_a_big_drawing_back_into_the_digit_the_model_knows
     """The page's downsampling of a 224x224 drawing (here: validation digits blown up 28x) gives
     nearly the 8x8 input again, and the model still reads the right digit."""
     result, run_dir, _ = cnn
-    page = next(p for p in artifact(result, "tfjs").extra_files if p.name == "index.html")
+    page = artifact(result, "tfjs-page").path
     html = page.read_text()
     assert 'src="./tf.min.js"' in html and "tf.loadLayersModel(\"./model.json\")" in html
     assert "window.tutorPredict" in html and "dataset.ready" in html and "https://" not in html
@@ -111,7 +111,10 @@ def test_export_cnn_litert_snippet_runs_and_prints_the_keras_class(cnn):
     x, _ = validation(run_dir)
     keras_class = int(keras_model(run_dir).predict(x[:1], verbose=0).argmax())
     assert re.search(r"prediction: (\d) ", printed).group(1) == str(keras_class)
-    assert "digits_int8.tflite" in snippet(result, "predict_litert.py").read_text()
+    # The file the recommendation (text and table) names, whichever it is.
+    recommended = result.extras["recommended"]
+    assert result.extras["recommendation"].startswith(f"Pick {recommended}:")
+    assert f"digits_{recommended}.tflite" in snippet(result, "predict_litert.py").read_text()
 
 
 @pytest.mark.slow
@@ -129,8 +132,7 @@ def test_export_sentiment_page_tokenizes_like_python(sentiment, tmp_path):
     from skills import text_data
 
     result, run_dir, _ = sentiment
-    tfjs = artifact(result, "tfjs")
-    page = next(p for p in tfjs.extra_files if p.name == "index.html")
+    page = artifact(result, "tfjs-page").path
     sentences = ["The film was NOT good, but the popcorn... was great!", "zzqx unknown wordz",
                  "a " * 30, "It's a wonderful-ish day; I'd recommend it."]
     vectorizer = text_data.vectorizer_from_vocabulary(text_data.load_vocabulary(run_dir / "vocab.txt"), 20)

@@ -60,3 +60,38 @@ def test_an_option_question_explains_it_on_the_run_and_offers_the_rerun():
     said, rerun = option(CNN, named_option("what about augmentation?"))
     assert rerun == "rerun it with augmentation"
     assert option(NEURON, "dropout") is None  # the neuron has no dropout to change
+
+
+def test_coaching_after_a_clear_drop_names_the_drop_and_the_fix_never_a_good_fit():
+    from skills.run_review import dropped
+
+    params = {"model": "cnn", "epochs": 15, "augmentation": True, "dropout": 0.0}
+    said = dropped({"val_accuracy": 0.933}, {"val_accuracy": 0.972}, params)
+    assert said.startswith("Validation accuracy fell from 0.972 to 0.933 with augmentation at 15 epochs: "
+                           "augmentation needs more epochs")
+    assert "Try: train a cnn with augmentation for 40 epochs." in said and "Good fit" not in said
+
+
+def test_coaching_says_nothing_of_a_drop_within_noise_or_without_a_previous_run():
+    from skills.run_review import dropped
+
+    params = {"model": "cnn", "epochs": 15, "augmentation": True}
+    assert dropped({"val_accuracy": 0.965}, {"val_accuracy": 0.972}, params) is None
+    assert dropped({"val_accuracy": 0.9}, None, params) is None
+
+
+@pytest.mark.parametrize("params, error, fix", [
+    ({"learning_rate": 1.0}, "learning rate 1 is too big for this data. Try a smaller one, such as 0.01.",
+     ("Retry with learning rate 0.01", {"learning_rate": 0.01})),
+    ({"learning_rate": 0.1}, "forecasts blew up to infinity: learning_rate 0.1 is too big. Try 0.003.",
+     ("Retry with learning rate 0.003", {"learning_rate": 0.003})),
+    ({"epochs": 40}, "I stopped it after 120 s. Try fewer epochs or a smaller model and ask again.",
+     ("Retry with 20 epochs", {"epochs": 20})),
+    ({"seed": 0}, "Training diverged (the loss is not a number). Try again with another seed.",
+     ("Retry with seed 1", {"seed": 1})),
+    ({"epochs": 40}, "It broke.", None),
+])
+def test_retry_fix_is_the_change_the_failure_message_suggests(params, error, fix):
+    from skills.run_review import retry_fix
+
+    assert retry_fix(params, error) == fix

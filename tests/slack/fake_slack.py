@@ -12,6 +12,10 @@ Two halves, like Slack itself:
   {"ok": false, "error": "invalid_blocks"} like Slack), records every call and answers
   chat.postMessage with a message `ts`. With `echo_bot_messages`, each posted message comes back
   to the bot as a `message` event with `bot_id`, as real Slack does in a DM.
+- **Files**: `share_file` stores a file and sends the learner's `message` event with `files`
+  (subtype file_share) or a `file_shared` event; `files.info` describes it, and its `url_private`
+  serves the bytes only with the bot token as a Bearer header (otherwise the HTML sign-in page
+  real Slack answers with status 200).
 """
 
 import hashlib
@@ -139,6 +143,8 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._http = httpx.Client(timeout=30)
+        self.files: dict[str, dict[str, Any]] = {}  # file id -> Slack's file object + "content"
+        self.downloads: list[tuple[str, str]] = []  # (file id, Authorization header) per GET
 
     # -- Web API (the bot calls us)
 
@@ -155,7 +161,24 @@ class FakeSlack:
                 pass
 
             def do_GET(self):
+                if self.path.startswith("/files-pri/"):
+                    return self._file()
                 self._api(parse_qs(urlsplit(self.path).query))
+
+            def _file(self):
+                file_id = self.path.split("/")[2].rsplit("-", 1)[-1]
+                auth = self.headers.get("Authorization") or ""
+                fake.downloads.append((file_id, auth))
+                stored = fake.files.get(file_id)
+                if stored is not None and auth == f"Bearer {fake.token}":
+                    body, media = stored["content"], stored["mimetype"]
+                else:
+                    body, media = b"<!DOCTYPE html><html><title>Sign in | Slack</title></html>", "text/html"
+                self.send_response(200)
+                self.send_header("content-type", media)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("content-length") or 0))
@@ -212,6 +235,11 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_auth"}
         if call.method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": TEAM_ID}
+        if call.method == "files.info":
+            stored = self.files.get(str(call.args.get("file")))
+            if stored is None:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": {k: v for k, v in stored.items() if k != "content"}}
         if call.method == "chat.postMessage":
             args = call.args
             if not args.get("channel"):
@@ -295,6 +323,33 @@ class FakeSlack:
         event = {"type": "app_mention", "channel": channel, "user": user, "text": f"<@{BOT_USER_ID}> {escape(text)}",
                  "ts": ts, "event_ts": ts, "team": TEAM_ID, "client_msg_id": str(uuid.uuid4())}
         return self.send_event(self.envelope(event), **kwargs)
+
+    def add_file(self, content: bytes, name: str, mimetype: str = "application/octet-stream",
+                 user: str = "U0") -> dict[str, Any]:
+        """Store a file as Slack does; returns its file object (url_private needs the bot token)."""
+        assert self._server, "start() first"
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        base = f"http://127.0.0.1:{self._server.server_address[1]}/files-pri/{TEAM_ID}-{file_id}/{name}"
+        self.files[file_id] = {
+            "id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": name.rsplit(".", 1)[-1],
+            "size": len(content), "user": user, "url_private": base, "url_private_download": base + "?download=1",
+            "is_external": False, "mode": "hosted", "content": content}
+        return {k: v for k, v in self.files[file_id].items() if k != "content"}
+
+    def share_file(self, content: bytes, name: str, *, user: str, channel: str, text: str = "",
+                   as_file_shared: bool = False, mimetype: str = "application/octet-stream") -> Sent:
+        """The learner shares a file in a DM: a `message` event with `files` (subtype file_share),
+        or only the `file_shared` event that names the file's id."""
+        file = self.add_file(content, name, mimetype, user)
+        ts = self.new_ts()
+        if as_file_shared:
+            event = {"type": "file_shared", "file_id": file["id"], "user_id": user, "file": {"id": file["id"]},
+                     "channel_id": channel, "event_ts": ts}
+        else:
+            event = {"type": "message", "subtype": "file_share", "channel": channel, "user": user,
+                     "text": escape(text), "ts": ts, "event_ts": ts, "channel_type": "im", "team": TEAM_ID,
+                     "files": [file], "upload": False, "display_as_bot": False}
+        return self.send_event(self.envelope(event))
 
     def url_verification(self, challenge: str, **kwargs) -> Sent:
         body = {"token": "deprecated-verification-token", "challenge": challenge, "type": "url_verification"}

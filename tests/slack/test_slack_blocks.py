@@ -23,7 +23,7 @@ TEXT_WITH = {
     "job": "On it! Job #12: a CNN on the 8x8 digits, 15 epochs.",
     "progress": "Job #12 is running: epoch 9/15, accuracy 0.972, loss 0.0921, val_accuracy 0.958, "
                 "val_loss 0.132 (60%).",
-    "result": None,  # the result's own text and plots are separate messages before it
+    "result": "Job #12 is done. The cnn on digits reached 0.975 validation accuracy.",  # plots follow
     "result_failed": "Job #14 didn't finish. Training diverged (the loss is not a number). Try again "
                      "with another seed.",
     "result_cancelled": "Job #15 was stopped. I stopped it after 600 seconds, the time limit for one "
@@ -34,6 +34,7 @@ TEXT_WITH = {
               "0.975\n- #7 hello neuron (y = 2x - 1): final loss 4.32e-06",
     "faq": None,  # after the answer's own message
     "lesson": None,  # after the lesson turn's messages
+    "staff": None,  # a staff answer or reply goes out alone (actions/staff_message.py)
 }
 
 
@@ -271,3 +272,29 @@ def test_a_long_code_block_split_across_sections_is_closed_and_reopened():
     assert len(texts) > 1 and all(len(t) <= MAX_SECTION_TEXT for t in texts)
     assert all(t.count("```") % 2 == 0 for t in texts)  # every section's code block is whole
     assert "\n".join(t.replace("```\n", "").replace("\n```", "") for t in texts).count("value_") == 400
+
+
+def test_a_result_with_its_text_is_one_message_saying_the_text_once_plus_its_metric_fields():
+    """One rendering per result: the action sends the text and the card as one message."""
+    text = TEXT_WITH["result"]
+    rendered = render(custom("result", text))
+    assert sections(rendered) == [text]
+    assert [b["type"] for b in rendered["blocks"]] == ["section", "section"]
+    assert rendered["blocks"][1]["fields"][0]["text"] == "*val_accuracy*\n0.975"
+    assert "finished" not in str(rendered["blocks"])
+    assert str(rendered).count("0.975 validation accuracy") == 2  # the section and the notification text
+
+
+def test_a_result_card_alone_says_its_own_text_and_keeps_its_code_block():
+    code = "Job #12 is done. Load it:\n```python\nmodel = keras.models.load_model('model.keras')\n```"
+    block = render({"custom": {"data": {**payload("result"), "text": code}}})["blocks"][0]
+    assert block["text"]["text"] == ("*Job #12 (vision): finished.*\nJob #12 is done. Load it:\n"
+                                     "```\nmodel = keras.models.load_model('model.keras')\n```")
+
+
+def test_a_staff_message_is_labelled_as_from_course_staff_above_its_text():
+    rendered = render(custom("staff"))
+    label, *rest = rendered["blocks"]
+    assert label == {"type": "context", "elements": [{"type": "mrkdwn", "text": "*Course staff*"}]}
+    assert sections(rendered)[0].startswith("Course staff answered your question")
+    assert _block_kit_errors(rendered["blocks"]) == [] and rest

@@ -107,9 +107,10 @@ def test_training_is_acknowledged_within_3_s_and_progress_and_result_come_back_i
     progress = fake_slack.wait_for(in_thread(sent, dm, lambda c: "is running" in c.all_text
                                              or "has started training" in c.all_text), timeout=90)
     image = fake_slack.wait_for(in_thread(sent, dm, lambda c: bool(c.blocks_of("image"))), timeout=90)
-    result = fake_slack.wait_for(in_thread(sent, dm, lambda c: "finished." in c.all_text
+    # One rendering (issue 16): the result's text and its metric fields are one message.
+    result = fake_slack.wait_for(in_thread(sent, dm, lambda c: "is done" in c.all_text
                                            and any(s.get("fields") for s in c.blocks_of("section"))), timeout=90)
-    text = fake_slack.wait_for(in_thread(sent, dm, lambda c: "is done" in c.all_text), timeout=5)
+    text = result
     print(f"ack {ack.at - started:.2f} s, progress {progress.at - started:.2f} s, result {result.at - started:.2f} s")
 
     # The plot is an image block with the public artifact URL, which serves the PNG.
@@ -119,7 +120,8 @@ def test_training_is_acknowledged_within_3_s_and_progress_and_result_come_back_i
     # Markdown download links became Slack links; metrics are fields of the summary.
     assert f"<{slack_stack.settings.public_base_url}/artifacts/" in text.all_text
     assert "|TFLite model>" in text.all_text
-    fields = {f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in result.blocks_of("section")[0]["fields"]}
+    with_fields = next(b for b in result.blocks_of("section") if b.get("fields"))
+    fields = {f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in with_fields["fields"]}
     assert float(fields["*weight*"]) == pytest.approx(2.0, abs=0.1)
     assert float(fields["*bias*"]) == pytest.approx(-1.0, abs=0.1)
 
@@ -161,3 +163,26 @@ def test_the_bots_own_messages_echoed_by_slack_are_never_answered(slack_stack, f
     time.sleep(3)
     assert any(e.body["event"]["ts"] == reply.answer["ts"] and e.status_code == 200 for e in fake_slack.echoes)
     assert len(fake_slack.posted(lambda c: c.args.get("channel") == dm)) == 1
+
+
+def test_a_result_is_one_slack_message_and_an_answers_code_is_a_slack_code_block(slack_stack, fake_slack, slack_db):
+    """Issue 16: one rendering per result (no second text message after the card), and an answer's
+    fenced Python is a Slack code block (``` without the language tag, which Slack would print)."""
+    user, dm = new_user(), new_dm()
+    asked = fake_slack.message("how to set learning rate in keras", user=user, channel=dm)
+    answer = fake_slack.wait_for(in_thread(asked, dm, lambda c: "learning rate sets" in c.all_text), timeout=30)
+    section = next(b["text"]["text"] for b in answer.blocks_of("section") if "```" in b["text"]["text"])
+    assert "```\nopt = tf.keras.optimizers.SGD(learning_rate=0.001)" in section
+    assert section.count("```") == 2 and "```python" not in section
+
+    sent = fake_slack.message(TRAIN, user=user, channel=dm)
+    fake_slack.wait_for(in_thread(sent, dm, lambda c: "is done" in c.all_text), timeout=120)
+    with slack_db() as session:
+        job = session.scalars(select(Job).where(Job.conversation_id == user)).one()
+        assert job.status is JobStatus.succeeded
+    time.sleep(3)  # anything else of the result (a second rendering) is posted within a second
+    about = [c for c in fake_slack.posted(in_thread(sent, dm)) if f"Job #{job.id}" in c.all_text]
+    done = [c for c in about if "is done" in c.all_text or "finished" in c.all_text]
+    assert len(done) == 1, [c.all_text for c in about]  # the text and its metric fields, one message
+    assert done[0].all_text.count(f"Job #{job.id} is done") == 2  # its section and its notification text
+    assert any(s.get("fields") for s in done[0].blocks_of("section"))

@@ -1,6 +1,7 @@
 """bot/slack_connector.py without the stack: signature and age checks, retry dedupe, threads and
 configuration. The connector imports Rasa, so each check runs in Rasa's venv and hands its answer
-back. (Its Block Kit rendering, bot/slack_blocks.py, is tested in test_slack_blocks.py.)"""
+back. (Its Block Kit rendering, bot/slack_blocks.py, is tested in test_slack_blocks.py, its
+output channel, bot/slack_bot.py, in test_slack_bot.py.)"""
 
 import json
 import subprocess
@@ -11,17 +12,9 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.slack.fake_slack import sign
+from tests.slack.rasa_venv import RASA_PYTHON, in_rasa_venv
 
 pytestmark = pytest.mark.rasa
-
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-
-
-def in_rasa_venv(code: str, stdin: str = "") -> str:
-    done = subprocess.run([str(RASA_PYTHON), "-c", textwrap.dedent(code)], input=stdin, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_signature_is_checked_and_requests_older_than_5_minutes_are_rejected():
@@ -193,29 +186,3 @@ def test_learner_text_is_unescaped_and_the_bots_mention_removed():
         print(_unescape(SlackInput._sanitize_user_message(text, ["UBOT"])))
     """)
     assert out.strip() == "train with lr < 0.1 & 300 epochs, see x.org"
-
-
-def test_the_output_channel_posts_what_the_renderer_makes_in_the_learners_thread():
-    """bot/slack_blocks.py loads from the connector in Rasa's venv, and each Rasa message is one post."""
-    out = in_rasa_venv("""
-        import asyncio, json
-        from bot import slack_blocks
-        from bot.slack_connector import SlackInput
-
-        class Client:
-            posted = []
-            async def chat_postMessage(self, **kwargs):
-                self.posted.append(kwargs)
-
-        async def main():
-            slack = SlackInput.from_credentials({"slack_token": "xoxb-1", "slack_signing_secret": "s"})
-            bot = slack.get_output_channel("D1", "1.5")
-            bot.client = Client()
-            message = {"text": "Hi! I'm **Tutor**.", "buttons": [{"title": "Help", "payload": "/help"}]}
-            await bot.send_response("U1", message)
-            await bot.send_response("U1", {"custom": {"data": {"type": "faq", "faq_id": "neuron"}}})
-            print(json.dumps([Client.posted, slack_blocks.render(message)]))
-        asyncio.run(main())
-    """)
-    posted, rendered = json.loads(out)
-    assert posted == [{"channel": "D1", "thread_ts": "1.5", **rendered}]  # the faq twin posts nothing

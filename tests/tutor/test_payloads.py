@@ -11,7 +11,7 @@ from tutor import payloads
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payloads"
 PAYLOAD_MODELS = [payloads.JobCard, payloads.JobProgress, payloads.JobResult, payloads.JobsCancelled,
-                  payloads.ModelList, payloads.FaqMeta, payloads.LessonState]
+                  payloads.ModelList, payloads.FaqMeta, payloads.LessonState, payloads.StaffNote]
 
 
 def _fixtures() -> list[Path]:

@@ -22,6 +22,13 @@ def test_scaled_settings_put_jobs_on_celery_and_rasa_on_postgres_and_the_scaled_
     assert kept.db_url == kept.tracker_store_url == "postgresql://me@db:5432/course"
 
 
+def test_scaled_settings_run_two_action_server_workers_unless_told_otherwise():
+    assert Settings().actions_workers is None  # make run: one process
+    assert scaled_settings(Settings()).actions_workers == 2
+    assert scaled_settings(Settings()).child_env()["TUTOR_ACTIONS_WORKERS"] == "2"
+    assert scaled_settings(Settings(actions_workers=3)).actions_workers == 3
+
+
 def test_check_servers_names_a_missing_redis_broker_and_its_variable(postgres_url):
     port = free_port()
     settings = scaled_settings(Settings(database_url=postgres_url, broker_url=f"redis://127.0.0.1:{port}/0"))

@@ -31,7 +31,7 @@ def _missing(what: str) -> None:
 
 
 def _bundle_is_stale() -> bool:
-    bundle = [WEB / "dist" / "chat.js", WEB / "dist" / "chat.css"]
+    bundle = [WEB / "dist" / "chat.js", WEB / "dist" / "chat.css", WEB / "dist" / "staff-editor.js"]
     if not all(p.is_file() for p in bundle):
         return True
     sources = [*WEB.joinpath("src").rglob("*"), WEB / "package-lock.json"]

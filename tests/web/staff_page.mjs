@@ -29,11 +29,18 @@ page.on("console", (msg) => {
 });
 page.on("response", (response) => {
   const url = new URL(response.url());
-  const expected = (response.status() === 401 && url.pathname.startsWith("/staff/")) || url.pathname === "/favicon.ico";
+  // staff_inbox.js (Unanswered and Handoffs) may not be installed: the page then shows the plain list.
+  const expected = (response.status() === 401 && url.pathname.startsWith("/staff/")) || url.pathname === "/favicon.ico"
+    || url.pathname === "/staff-ui/staff_inbox.js";
   if (response.status() >= 400 && !expected) problems.push(`HTTP ${response.status()} for ${url.pathname}`);
 });
 
 const state = (value) => page.waitForFunction((v) => document.body.dataset.state === v, value);
+const SECTIONS = ["lessons", "funnel", "questions", "unanswered", "handoffs", "audit"];
+async function section(name) {
+  await page.locator(`#sections-nav a[data-section=${name}]`).click();
+  await page.waitForFunction((n) => document.body.dataset.section === n && document.body.dataset.sectionState === "loaded", name);
+}
 const rows = (table) => page.$$eval(`#${table} tbody tr`, (trs) => trs.map(
   (tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent.trim())));
 
@@ -57,27 +64,53 @@ try {
   };
   await page.screenshot({ path: path.join(opts.outDir, "staff-page-refused.png") });
 
-  // The right token: every report.
+  // The right token: the Lessons section first, then every other section from the navigation,
+  // each on its own (the others hidden), each saved as a screenshot.
   await signIn(opts.token);
   await state("loaded");
+  const first = await page.evaluate(() => ({
+    section: document.body.dataset.section,
+    visible: [...document.querySelectorAll("main > section")].filter((s) => !s.hidden).map((s) => s.dataset.section),
+    who: document.getElementById("who").textContent,
+    nav: [...document.querySelectorAll("#sections-nav a")].map((a) => a.textContent.trim()),
+  }));
+  await page.waitForSelector("#studio .lesson-item");
+  await page.screenshot({ path: path.join(opts.outDir, "staff-section-lessons.png") });
+  const shown = {};
+  for (const name of SECTIONS.slice(1)) {
+    await section(name);
+    shown[name] = await page.evaluate(() => [...document.querySelectorAll("main > section")]
+      .filter((s) => !s.hidden).map((s) => s.dataset.section));
+    await page.screenshot({ path: path.join(opts.outDir, `staff-section-${name}.png`), fullPage: true });
+  }
+  await section("funnel");
+  const funnel = await rows("funnel");
+  const learners = await rows("learners");
+  await section("questions");
+  const questions = await rows("questions");
+  await section("unanswered");
+  const unansweredText = await page.locator("#section-unanswered").innerText();
   const loaded = {
-    funnel: await rows("funnel"),
-    questions: await rows("questions"),
-    unanswered: await rows("unanswered"),
-    learners: await rows("learners"),
+    first, shown, funnel, questions, learners, unansweredText,
     messageHidden: await page.locator("#message").isHidden(),
     // Learner text that looks like markup stayed text: no element came from it, no script ran.
     injected: await page.evaluate(() => ({
       ran: window.__injected === true,
-      imgs: document.querySelectorAll("main img").length,
+      imgs: document.querySelectorAll("main section:not(#section-lessons) img").length,
       bold: document.querySelectorAll("main b").length,
     })),
     chartLinks: await page.$$eval("#learners a", (links) => links.map((a) => a.getAttribute("href"))),
   };
-  await page.screenshot({ path: path.join(opts.outDir, "staff-page.png"), fullPage: true });
+  // A tablet: the navigation wraps, nothing is wider than the screen.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await section("funnel");
+  loaded.tablet = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
+                                                navVisible: document.getElementById("sections-nav").offsetHeight > 0 }));
+  await page.screenshot({ path: path.join(opts.outDir, "staff-section-funnel-tablet.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // The token lives in this tab's sessionStorage: a reload shows the reports again.
-  await page.reload();
+  await page.reload();  // on #funnel, the section last shown
   await state("loaded");
   const afterReload = (await rows("funnel")).length;
 
@@ -98,7 +131,9 @@ try {
     else await page.locator("#sign-out").click();
     await page.goto(link);
     await state("loaded");
-    fromLink.push({ funnelRows: (await rows("funnel")).length, address: await page.evaluate(() => location.href) });
+    const address = await page.evaluate(() => location.href);
+    await section("funnel");
+    fromLink.push({ funnelRows: (await rows("funnel")).length, address });
   }
 
   process.stdout.write(`${JSON.stringify({ refused, loaded, afterReload, signedOut, fromLink, problems })}\n`);

@@ -40,7 +40,7 @@ def test_the_first_visit_shows_a_welcome_with_three_starters_and_the_lessons_onc
 
 def test_a_double_click_on_a_training_button_sends_once_and_starts_one_job(scenario):
     found = _run(scenario, "doubleClick", buttonTitle="Train a neuron on y = 2x - 1")
-    assert found["disabledWhileWaiting"], "the button still took clicks before the reply"
+    assert found["disabledWhileWaiting"], f"the button still took clicks before the reply: {found['afterClicks']}"
     assert found["sent"].count("/train_neuron") == 1, found["sent"]
     assert found["users"].count("Train a neuron on y = 2x - 1") == 1
     assert found["jobIds"] == [found["jobId"]], found["jobIds"]

@@ -1,6 +1,8 @@
 """The staff page (/staff-ui) in headless Chromium against a live API on a free port, over a
 SQLite database with lesson progress: a wrong token gets a clear message, the right one shows
-the funnel, the hardest questions, the unanswered FAQ questions and the learners, all as text.
+six sections, one at a time from the navigation (Lessons, Funnel with the learners, Questions,
+Unanswered, Handoffs, Audit), all data as text, at 1280 px and on a tablet (820 px). Each
+section's screenshot is saved in test-output/web/staff-section-*.png.
 
 Only the API runs here (uvicorn in a thread): the page needs no Rasa, worker or chat bundle.
 """
@@ -21,6 +23,7 @@ from tests.web.conftest import OUT, ROOT
 pytestmark = [pytest.mark.slow]
 
 SCRIPT = Path(__file__).with_name("staff_page.mjs")
+EDITOR_SCRIPT = Path(__file__).with_name("staff_editor.mjs")
 TOKEN = "staff-s3cret"
 MARKUP = '<img src=x onerror="window.__injected=true"><b>bold</b>'
 
@@ -76,7 +79,7 @@ def api_url(make_settings, sqlite_sessions, tmp_path):
     sock.close()
 
 
-def test_staff_page_refuses_a_wrong_token_then_shows_funnel_questions_and_learners_as_text(browser_tools, api_url):
+def test_staff_page_refuses_a_wrong_token_then_shows_each_section_from_the_navigation_as_text(browser_tools, api_url):
     options = {"url": f"{api_url}/staff-ui", "token": TOKEN, "outDir": str(OUT), "chromium": browser_tools}
     done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(options), capture_output=True, text=True,
                           timeout=120, cwd=ROOT, check=False)
@@ -90,6 +93,9 @@ def test_staff_page_refuses_a_wrong_token_then_shows_funnel_questions_and_learne
 
     loaded = found["loaded"]
     assert loaded["messageHidden"]
+    assert loaded["first"] == {"section": "lessons", "visible": ["lessons"], "who": "Signed in as bootstrap",
+                               "nav": ["Lessons", "Funnel", "Questions", "Unanswered", "Handoffs", "Audit"]}
+    assert loaded["shown"] == {name: [name] for name in ("funnel", "questions", "unanswered", "handoffs", "audit")}
     # Lesson | Started | Completed | In progress | Quit | bar | Most stopped at
     quiz, later = loaded["funnel"]
     assert quiz[:5] == ["1. Quiz lesson", "3", "1", "1", "1"]
@@ -98,16 +104,38 @@ def test_staff_page_refuses_a_wrong_token_then_shows_funnel_questions_and_learne
     # Hardest first: q1 50 % (ann wrong first, bob right), then q2 100 % (ann).
     assert [(row[0], row[1], row[3]) for row in loaded["questions"]] == [
         ("Quiz lesson", "q1 Which one is right?", "50%"), ("Quiz lesson", "q2 Type yes.", "100%")]
-    (unanswered,) = loaded["unanswered"]
-    assert unanswered[1] == f"what is {MARKUP}?" and unanswered[2] == "convolution (0.42)"
+    assert f"what is {MARKUP}?" in loaded["unansweredText"]  # shown as the text it is
     learners = loaded["learners"]
     assert [row[0].split()[:3] for row in learners[1:]] == [["#2", "socketio", "bob"], ["#1", "socketio", "ann"]]
     assert MARKUP in learners[0][0]  # shown as the text it is
     assert "Quiz lesson: active, step 3 of 4; quiz 1 right first try, 1 attempt" in learners[1][3]
     assert loaded["injected"] == {"ran": False, "imgs": 0, "bold": 0}
     assert all(link.startswith("progress/") and link.endswith("/chart.png") for link in loaded["chartLinks"])
+    assert loaded["tablet"] == {"scrollWidth": 820, "navVisible": True}
 
     assert found["afterReload"] == 2
     assert found["signedOut"] == {"stored": None, "funnelRows": 0}
     # make run's link (tutor/staff_token.py) signs in from the fragment, which then leaves the URL.
     assert found["fromLink"] == [{"funnelRows": 2, "address": f"{api_url}/staff-ui"}] * 2
+
+
+def test_the_studio_completes_lesson_fields_from_the_schema_and_creates_a_lesson_on_a_tablet_width(
+        browser_tools, api_url, sqlite_sessions, tmp_path):
+    options = {"url": f"{api_url}/staff-ui", "token": TOKEN, "outDir": str(OUT), "chromium": browser_tools}
+    done = subprocess.run(["node", str(EDITOR_SCRIPT)], input=json.dumps(options), capture_output=True,
+                          text=True, timeout=120, cwd=ROOT, check=False)
+    assert done.returncode == 0, f"studio editor scenario failed (screenshot in {OUT}):\n{done.stderr[-4000:]}"
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["problems"] == []
+    assert "minutes" in found["topLevel"] and "question" not in found["topLevel"]
+    assert "say" in found["typeValues"] and "minutes" not in found["typeValues"]
+    assert found["asked"] == ["Discard your unsaved changes to this lesson?"] * 2
+    assert found["keptAfterDismiss"] == "quiz (01-quiz.yml)"  # dismissed: the edited lesson stays
+    assert found["created"] == "my-new-lesson (my-new-lesson.yml)"
+    assert (tmp_path / "lessons" / "my-new-lesson.yml").is_file()
+    assert found["tablet"]["scrollWidth"] == 820 and found["tablet"]["editorWidth"] > 700
+
+    from db import audit
+    with sqlite_sessions() as s:
+        entries, _ = audit.recent(s)
+        assert [(e.staff, e.action, e.target) for e in entries] == [("bootstrap", "create", "lesson:my-new-lesson")]

@@ -95,8 +95,18 @@ const scenarios = {
     const { page } = await openChat(browser, PHONE);
     const sent = recordSent(page);
     const button = page.locator("#log .msg.bot.welcome .quick-reply", { hasText: opts.buttonTitle });
+    // Read the button's state in the page, right after each click's own handler ran: a fast
+    // reply re-enables the row before a later isDisabled() round trip could look.
+    await page.evaluate(() => {
+      window.afterClicks = [];
+      document.addEventListener("click", (event) => {
+        const clicked = event.target.closest(".quick-reply");
+        if (clicked) window.afterClicks.push(clicked.disabled);
+      });
+    });
     await button.dblclick();
-    const disabledWhileWaiting = await button.isDisabled();
+    const afterClicks = await page.evaluate(() => window.afterClicks);
+    const disabledWhileWaiting = afterClicks.length >= 1 && afterClicks.every(Boolean);
     const ack = await waitForBot(page, /Job #\d+/);
     const jobId = Number(/Job #(\d+)/.exec(ack)[1]);
     await page.waitForFunction((id) => document.querySelector(`.job[data-job-id="${id}"]`)?.dataset.state === "succeeded",
@@ -115,7 +125,7 @@ const scenarios = {
     await waitForBot(page, new RegExp(`#${jobId}\\b`), from);
     await page.locator("#log .msg.models").last().waitFor();
     const models = await page.locator("#log .msg.models").last().locator(".model-title").allTextContents();
-    return { jobId, jobIds, sent, disabledWhileWaiting, enabledAfterReply, percent, models,
+    return { jobId, jobIds, sent, afterClicks, disabledWhileWaiting, enabledAfterReply, percent, models,
              users: await userTexts(page), screenshots: [jobShot] };
   },
 

@@ -6,6 +6,7 @@ import { createRenderer } from "./render.js";
 import { createLightbox } from "./lightbox.js";
 import { createDelivery } from "./delivery.js";
 import { createComposer } from "./composer.js";
+import { createAttach } from "./attach.js";
 import { createLessonChip } from "./lesson_chip.js";
 import { WELCOME } from "./welcome.js";
 import * as store from "./store.js";
@@ -106,6 +107,21 @@ function send(message, shown = message) {
 
 const composer = createComposer(document.getElementById("send"), document.getElementById("text"),
                                 (text) => send(text));
+
+// The learner's own data (attach.js): the file's name shows as their message; the server's
+// summary comes back from the training action, a refusal right away.
+createAttach(document.getElementById("send"), document.querySelector(".app"), {
+  sessionId: store.sessionId,
+  onStart: () => setTyping(true),
+  onUploaded: (name, body) => send(body.message, `📎 ${name}`),
+  onRefused: (name, text) => {
+    renderer.user(`📎 ${name}`);
+    store.remember({ kind: "user", text: `📎 ${name}` });
+    setTyping(false);
+    const msg = { text };
+    if (showBot(msg)) store.remember({ kind: "bot", msg });
+  },
+});
 
 // "New conversation" clears this screen only: the session id is the learner (store.js), so models,
 // runs and lessons stay, and the conversation goes on in the same Rasa session (D33).

@@ -69,15 +69,22 @@ export function metricRows(metrics) {
 
 const HIDDEN_KINDS = new Set(["plot", "validation-data"]);
 
+// A kind not worth its own card beside a fuller download (a bare model.json beside the TF.js zip).
+const HIDDEN_BY = { tfjs: "tfjs-zip" };
+
 /** Artifacts worth a download card: not plots (shown inline), validation data or parts. */
 export function downloadable(artifacts) {
+  const kinds = new Set((artifacts || []).map((a) => a && a.kind));
   return (artifacts || []).filter((a) => a && a.url && !HIDDEN_KINDS.has(a.kind)
-                                         && !String(a.kind || "").endsWith("-part"));
+                                         && !String(a.kind || "").endsWith("-part")
+                                         && !kinds.has(HIDDEN_BY[a.kind]));
 }
 
 const KIND_LABELS = {
   tflite: "TFLite model",
   tfjs: "TF.js model",
+  "tfjs-page": "TF.js web page (opens here)",
+  "tfjs-zip": "TF.js folder (.zip)",
   model: "Keras model",
   serving: "TF Serving SavedModel",
   data: "Data file",

@@ -7,6 +7,16 @@ import { downloadable, fileName, formatNumber, humanSize, kindLabel, looksLikeCo
 // "Job #3 has started training." / "Job #3 is running: epoch 100/500, loss 0.2 (20%)."
 // These texts are shown in the job's progress bar instead of as bubbles (other channels keep them).
 const PROGRESS_TEXT = /^Job #(\d+) (?:has started training\.|is running: .*\(\d+%\)\.)$/;
+// A finished result's and the models list's text: the card that follows in the same message
+// carries it (payload.text, or the list itself), so each is shown once (other channels keep it).
+const CARD_TEXT = /^(?:Job #\d+ is done\.|Your trained models, newest first:)/;
+// A plot this much wider than tall (the prediction grid, a confusion matrix beside its labels)
+// keeps its natural size on a phone and scrolls sideways, so its captions stay readable.
+// A plot is "wide" (kept at its natural size, scrolling sideways on a phone) when it is both
+// much wider than tall and big enough that fitting a phone's width would shrink its captions
+// below reading size: the prediction grid and side-by-side curves, not a single loss curve.
+const WIDE_PLOT = 1.6;
+const WIDE_PLOT_MIN_PX = 720;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -43,6 +53,8 @@ function nameNode(name) {
   }
   return span;
 }
+
+const OPENS = new Set(["tfjs-page"]);
 
 export function createRenderer(log, { onButton, onImage, onAdded }) {
   const bars = new Map(); // job id -> { root, bar, note, status }
@@ -83,6 +95,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
   function text(msg) {
     const jobText = PROGRESS_TEXT.exec(msg.text.trim());
     if (jobText && bars.has(Number(jobText[1]))) return false;
+    if (CARD_TEXT.test(msg.text.trim())) return false;
     const div = bubble("bot", msg.welcome ? "text welcome" : "text");
     const body = el("div", "markdown");
     body.innerHTML = markdownToHtml(msg.text);
@@ -90,6 +103,14 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     div.appendChild(body);
     const buttons = (msg.quick_replies && msg.quick_replies.length ? msg.quick_replies : msg.buttons) || [];
     if (buttons.length) div.appendChild(buttonsRow(buttons));
+    return true;
+  }
+
+  /** A message from course staff: its own bubble, labelled, plain text (never markdown). */
+  function staff(payload) {
+    const div = bubble("bot", "text staff");
+    div.appendChild(el("div", "staff-label", payload.sender || "Course staff"));
+    div.appendChild(el("div", "staff-text", payload.text || ""));
     return true;
   }
 
@@ -106,7 +127,12 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     img.src = src;
     img.alt = alt;
     img.loading = "eager";
-    img.addEventListener("load", () => onAdded(div));
+    img.addEventListener("load", () => {
+      if (img.naturalWidth > WIDE_PLOT * img.naturalHeight && img.naturalWidth > WIDE_PLOT_MIN_PX) {
+        div.classList.add("wide");
+      }
+      onAdded(div);
+    });
     button.appendChild(img);
     button.addEventListener("click", () => onImage(src, alt, button));
     div.appendChild(button);
@@ -177,6 +203,34 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     return wrap;
   }
 
+  /** The export's TFLite table: every variant by name, its size and score, the recommended one marked. */
+  function variantsTable(rows, recommended) {
+    const wrap = el("div", "table-wrap");
+    const table = el("table", "comparison variants");
+    const metric = rows.some((r) => typeof r.accuracy === "number") ? "accuracy" : "mae";
+    table.appendChild(el("caption", null, metric === "accuracy" ? "TFLite variants: accuracy on your validation rows"
+                                                               : "TFLite variants: MAE on your validation rows (lower is better)"));
+    const head = el("thead");
+    const hr = el("tr");
+    for (const h of ["Variant", "Size", metric === "accuracy" ? "Accuracy" : "MAE", ""]) {
+      const th = el("th", null, h);
+      th.scope = "col";
+      hr.appendChild(th);
+    }
+    head.appendChild(hr);
+    const body = el("tbody");
+    for (const r of rows) {
+      const pick = r.variant === recommended;
+      const tr = el("tr", pick ? "best" : "");
+      tr.append(el("td", null, r.variant), el("td", "num", humanSize(r.size_bytes)),
+                el("td", "num", formatNumber(r[metric])), el("td", "kind", pick ? "recommended" : ""));
+      body.appendChild(tr);
+    }
+    table.append(head, body);
+    wrap.appendChild(table);
+    return wrap;
+  }
+
   function comparisonTable(rows) {
     const wrap = el("div", "table-wrap");
     const table = el("table", "comparison");
@@ -211,7 +265,8 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
       const li = el("li");
       const link = el("a", "download-card");
       link.href = safeUrl(a.url);
-      link.setAttribute("download", fileName(a));
+      if (OPENS.has(a.kind)) link.target = "_blank"; // a page to open, not a file to save
+      else link.setAttribute("download", fileName(a));
       link.rel = "noopener";
       link.append(nameNode(fileName(a)),
                   el("span", "dl-meta", [kindLabel(a.kind), humanSize(a.size_bytes)].filter(Boolean).join(" · ")));
@@ -234,8 +289,17 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     const div = bubble("bot", "result");
     div.dataset.jobId = String(id);
     div.appendChild(el("div", "result-title", `Job #${id} results`));
+    if (payload.text) {
+      const body = el("div", "markdown result-text");
+      body.innerHTML = markdownToHtml(payload.text);
+      for (const pre of body.querySelectorAll("pre")) addCopyButton(pre);
+      div.appendChild(body);
+    }
     if (payload.generated) div.appendChild(el("blockquote", "generated", payload.generated));
-    if (Array.isArray(payload.table) && payload.table.length) div.appendChild(comparisonTable(payload.table));
+    if (Array.isArray(payload.table) && payload.table.length) {
+      div.appendChild(payload.table.every((r) => r.variant) ? variantsTable(payload.table, payload.recommended)
+                                                           : comparisonTable(payload.table));
+    }
     const metrics = metricsTable(payload.metrics);
     if (metrics) div.appendChild(metrics);
     const files = downloads(payload.artifacts);
@@ -247,11 +311,14 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
     const items = payload.items || [];
     if (!items.length) return false;
     const div = bubble("bot", "models");
+    div.appendChild(el("div", "result-title", "Your trained models, newest first"));
     const list = el("ul", "model-list");
     list.setAttribute("aria-label", "Your models");
     for (const item of items) {
       const li = el("li");
       li.appendChild(el("span", "model-title", `#${item.job_id} ${item.title || item.skill}`));
+      if (item.key_metric) li.appendChild(el("span", "model-metric", item.key_metric));
+      if (item.settings) li.appendChild(el("span", "model-settings", item.settings));
       if (item.shown === false) li.appendChild(el("span", "model-unseen", "result not yet shown"));
       const files = downloads(item.artifacts);
       if (files) li.appendChild(files);
@@ -303,6 +370,7 @@ export function createRenderer(log, { onButton, onImage, onAdded }) {
           case "models": return models(msg);
           case "cancelled": return cancelled(msg);
           case "lesson": return false; // the top-bar chip (lesson_chip.js), not the transcript
+          case "staff": return staff(msg);
           default: return false; // "faq" and future metadata: nothing to show
         }
       }
