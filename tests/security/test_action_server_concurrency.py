@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SLOW_SECONDS = 2.0
+SLOW_SECONDS = 3.0
 SERVER = f"""
 import sys, time
 from rasa_sdk import Action, endpoint
@@ -99,4 +99,6 @@ def test_a_slow_sync_action_does_not_delay_a_concurrent_fast_one(action_server):
     assert slow.json()["responses"][0]["text"] == "slow done"
     assert fast.json()["responses"][0]["text"] == "fast done"
     assert slow_s >= SLOW_SECONDS
-    assert fast_s < 0.5, f"the fast action waited {fast_s:.2f} s behind the slow one"
+    # Behind the slow action it would take SLOW_SECONDS - 0.3 at least; a loaded machine may slow
+    # the fast one, but not by seconds.
+    assert fast_s < SLOW_SECONDS / 2, f"the fast action waited {fast_s:.2f} s behind the slow one"

@@ -47,7 +47,7 @@ def test_the_shipped_answer_patterns_pass_the_check():
     assert validate_text(text, "01-hello-neuron.yml", replaces="hello-neuron") == []
 
 
-def test_the_staff_api_refuses_to_save_a_catastrophic_pattern(make_settings, tmp_path):
+def test_the_staff_api_refuses_to_save_a_catastrophic_pattern(make_settings, tmp_path, sqlite_sessions):
     folder = tmp_path / "lessons"
     shutil.copytree(LESSONS_DIR, folder)
     before = (folder / LESSON.name).read_text()
@@ -69,5 +69,5 @@ def test_grading_with_an_unchecked_catastrophic_pattern_gives_up_within_the_time
                                    accept=["re:(a+)+$"], hints=[], retries=1)
     started = time.perf_counter()
     assert ask.accepts("a" * 30 + "!") is False
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0  # the search gives up at 0.05 s
     assert ask.accepts("aaa") is True
