@@ -51,10 +51,12 @@ def labelled_rounds(router, path: Path = ROUND_LABELS) -> dict:
     """Rounds 2-4, written blind and now labelled with the entries that answer each question:
     new wording the router was not tuned on when each was written. A question no entry answers
     (`missing`) is a knowledge-base gap, not a ranking one, and is not scored."""
+    from understanding.heldout import HELD_OUT
+
     rounds = yaml.safe_load(path.read_text(encoding="utf-8"))["rounds"]
     right = total = 0
     for name, marks in rounds.items():
-        questions = yaml.safe_load((ROOT / "tests" / "faq" / "heldout" / f"{name}.yml").read_text())["questions"]
+        questions = yaml.safe_load(HELD_OUT.with_name(f"{name}.yml").read_text(encoding="utf-8"))["questions"]
         for n, ids in marks.items():
             if isinstance(ids, list) and ids:
                 u = router.understand(questions[n]["text"])
