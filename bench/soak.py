@@ -254,6 +254,7 @@ def run_soak(stack, seconds: float, learners: int, faults: str,
     details["faults"] = faults_log
     details["slowest_faq"] = [f"{ms:.0f} ms at {at - started:.0f} s" for ms, at in slowest]
     details["shown_twice_rows"] = soak_records.job_rows(settings.db_url, details["shown_twice"])
+    details["failure_reasons"] = soak_records.failure_reasons(settings.db_url, details["failed"])
     details["restarts"] = {name: state.restarts for name, state in stack.states.items() if state.restarts}
     return line, details
 

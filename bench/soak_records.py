@@ -61,7 +61,8 @@ def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
     try:
         with engine.connect() as conn:
             rows = conn.execute(sa.select(Job.id, Job.status, Job.attempts, Job.push_attempts, Job.worker_id,
-                                          Job.conversation_id).where(Job.id.in_(job_ids))).all()
+                                          Job.conversation_id, Job.error,
+                                          Job.error_detail).where(Job.id.in_(job_ids))).all()
             found = []
             for row in rows:
                 # Rasa's own record of the conversation: how often the result was asked and shown.
@@ -73,8 +74,31 @@ def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
                 said = conn.execute(sa.text(
                     "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'bot' AND data LIKE :t"),
                     {"s": row.conversation_id, "t": f'%Job #{row.id} is done%'}).scalar_one()
+                detail = (row.error_detail or "").strip().splitlines()
                 found.append({**row._mapping, "status": row.status.value, "rasa": asked_or_shown,
+                              "error_detail": detail[-1] if detail else None,
                               "rasa_result_texts": said})
         return found
+    finally:
+        engine.dispose()
+
+
+def failure_reasons(db_url: str, job_ids: list[int]) -> dict[str, int]:
+    """How many of these jobs failed for each reason (the last line of the staff detail, else the
+    learner's words): a soak whose trainings fail says why without a second run."""
+    import sqlalchemy as sa
+
+    from db.models import Job, JobStatus
+
+    engine = _engine(db_url)
+    reasons: dict[str, int] = {}
+    try:
+        with engine.connect() as conn:
+            for row in conn.execute(sa.select(Job.error, Job.error_detail).where(
+                    Job.id.in_(job_ids), Job.status == JobStatus.failed)):
+                lines = (row.error_detail or row.error or "no reason stored").strip().splitlines()
+                reason = lines[-1][:200] if lines else "no reason stored"
+                reasons[reason] = reasons.get(reason, 0) + 1
+        return reasons
     finally:
         engine.dispose()
