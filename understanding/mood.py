@@ -20,6 +20,8 @@ DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\
                       # "forecast is awesome on the training years": a noun, not an imperative
                       r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
 WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
+                  # "any chance u could make me a robot poet", "could we train an rnn on it"
+                  r"any chance|(?:can|could|shall) we (?:train|get|make|have|do|run|build|try|feed|see|fit|teach)|"
                   r"i (?:want|need|would like|'d like) (?:a|an|my|the|some)\b|i need(?: you)? to|"
                   r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
                   r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please|lemme|"
@@ -36,6 +38,24 @@ WH = re.compile(r"\b(?:what|which|why|how|when|where|whats|what's)\b", re.I)
 COMBINE = re.compile(r"^\s*(?:can|could|should)\s+(?:you|i|we|u|one)\s+(?:use|combine|mix|apply|add|put|stack)\b"
                      r"[^?]{0,60}?\b(?:with|in|inside|alongside|after|before)\s+(?:an?\s+|the\s+|my\s+)?"
                      r"(?:lstm|gru|rnn|cnn|conv\w*|dense|embedding|transformer|layer|model|network)s?\b", re.I)
+# "can you explain what an embedding is", "walk me through why...", "tell me, don't run anything":
+# an explanation asked for, however politely, is a question, even where "can you" asks for a run.
+EXPLAIN_ASK = re.compile(
+    r"^\s*(?:so\s+|ok\s+|okay\s+|hey\s+|um+\s+|and\s+)?(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?|"
+    r"please\s+|pls\s+|i'?d\s+(?:love|like)\s+to\s+|i\s+want\s+to\s+|i\s+wanna\s+|help\s+me\s+)?"
+    r"(?:explain|describe|clarify|understand|walk\s+me\s+through\s+(?:why|how|what)|tell\s+me\s+(?:about|why|how|what))\b"
+    r"|\b(?:don'?t|dont|do\s+not|without)\s+(?:run|train)(?:ning)?\s+(?:anything|it|a\s+model|one)\b", re.I)
+# "imdb reviews, embedding + global average pooling, 10 epochs", "..., temperature 0.7", "..., go":
+# a model named with its settings, or ended with "go", asks for that run, though it has no verb.
+SPEC = re.compile(r"\b(?:\d+\s*epochs?|for\s+\d+\s+(?:epochs?|steps?)|temperature\s*(?:of\s*)?\d|"
+                  r"learning\s+rate\s*(?:of\s*)?\d|lr\s*=?\s*\d|dropout\s*(?:of\s*)?0?\.\d|\d+-?dim(?:ensional)?\b|"
+                  r"vocab(?:ulary)?(?:\s+size)?\s*(?:of\s*)?\d+|window\s+(?:size\s*)?(?:of\s*)?\d+|batch\s+size\s*\d+)"
+                  r"|(?:,|\bthen|\band)\s*(?:go+|let'?s\s+go+|start\s+it(?:\s+up)?|kick\s+it\s+off|hit\s+it)\W*$", re.I)
+# "loss drops, then sits there, same number for like 50 epochs": settings in a described symptom
+# are what the learner saw, not a request (round 5 showed this rule run a rerun for it).
+SEEN = re.compile(r"\b(?:drops?|dropped|sits?|sat|stopped|stops|stays?|stayed|goes|went|keeps?|kept|stuck|"
+                  r"plateau\w*|stalls?|stalled|jumps?|jumped|spikes?|explodes?|nan|same|won'?t|doesn'?t|didn'?t|"
+                  r"isn'?t|never|always|still|after)\b", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -60,13 +80,15 @@ POSSIBLE = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:can|could)\s+(?:i|w
 def mood(text: str) -> str | None:
     """"do" for a request to run something, "ask" for a question or a described symptom."""
     head = text[:200]
-    if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head):
+    if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
         return "ask"
     # "what architecture would you pick?" is a question, though "would you" often asks for a run
     if DO_START.match(head) or (WANT.search(head) and not WH.match(head.lstrip())):
         return "do"
     tail = TAIL_DO.search(head)
     if tail and "?" not in head[tail.start():] and not WH.search(head[tail.start():]):
+        return "do"
+    if SPEC.search(head) and "?" not in head and not ASK.match(head) and not SEEN.search(head):
         return "do"
     if ASK.match(head) or STATE.search(head):
         return "ask"
@@ -75,5 +97,6 @@ def mood(text: str) -> str | None:
 
 def asks_how_or_why(text: str, command: str) -> bool:
     """A reason or a workings asked for about a command: explained, not run."""
-    return bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text) or (
+    return bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)
+                or EXPLAIN_ASK.search(text[:200]) or (
         EXPLAIN.match(text) and command.startswith(("train_", "export_"))))

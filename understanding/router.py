@@ -47,8 +47,20 @@ OFFER_MARGIN = 0.16
 # A request naming where a model should run (a phone, a browser, node.js) asks for the export,
 # even when it also names the model ("I need the neuron in node.js").
 PLATFORM = re.compile(r"\b(?:phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
-                      r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert)\b", re.I)
-PLATFORM_BONUS = 0.1
+                      r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert|"
+                      r"web ?sites?|web[- ]?apps?|web[- ]deployable|client[- ]side|react|javascript|"
+                      r"model\.json)\b", re.I)
+PLATFORM_BONUS = 0.15  # skill requests 3 (dev): 0.1 -> 115/150, 0.15 -> 118, nothing else moved
+# A request naming a trained model to start from ("use somebody else's trained vision model for
+# my bird photos", "fine-tune a pre-trained convnet") asks for transfer learning, not a CNN from zero.
+# ... and more when nothing in it asks for a training: "put the review classifier on my website"
+# names the model (0.88 to its training) only to say which one goes to the site (0.64).
+TRAINING_WORDS = re.compile(r"\b(?:train|trian|teach|fit|retrain|learn|build|from scratch)\b", re.I)
+PLATFORM_ONLY_BONUS = 0.3
+REUSE = re.compile(r"\b(?:pre-?trained|pretrianed|already[- ]trained|(?:some(?:one|body)|some(?:one|body) ?elses|"
+                   r"some(?:one|body)'s|another) (?:else'?s )?(?:trained|existing)|imagenet|mobilenet|inception|"
+                   r"efficientnet|resnet|vgg\d*|hub modules?|fine-?tun\w*|transfer learning)\b", re.I)
+REUSE_BONUS = 0.1
 # A command below INTENT_THRESHOLD still runs when nothing else comes this close to it ("list out
 # my stuff, all the nets I've made": show_models 0.54, the best explanation 0.31).
 LEAD = 0.1
@@ -119,6 +131,7 @@ class Router:
         self.owner = np.array(owner)
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
         self.is_command = np.array([c.intent in commands for c in candidates])
+        self.is_transfer = np.array([c.intent == "train_transfer" for c in candidates])
         self.is_export = np.array([c.intent in commands and c.intent.startswith("export") for c in candidates])
         # Commands run on the learner's own sentence: most of their examples quote one.
         self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
@@ -197,7 +210,10 @@ class Router:
             if m == "do":
                 scores[self.is_command] += MOOD_BONUS
                 if PLATFORM.search(text):  # "get the vision model ready for a phone": the export
-                    scores[self.is_export] += PLATFORM_BONUS
+                    scores[self.is_export] += (PLATFORM_BONUS if TRAINING_WORDS.search(text)
+                                               else PLATFORM_ONLY_BONUS)
+                elif REUSE.search(text):
+                    scores[self.is_transfer] += REUSE_BONUS
             elif m == "ask":
                 scores[~self.is_command] += MOOD_BONUS
                 scores[self.is_command] -= MOOD_BONUS

@@ -43,3 +43,43 @@ def test_how_to_do_it_yourself_and_whether_it_is_possible_are_questions(text):
 def test_requests_stay_requests(text):
     assert mood(text) == "do"
     assert not asks_how_or_why(text, "export_model")
+
+
+@pytest.mark.parametrize("text", [
+    "can you explain what the embedding layer learns",
+    "could u describe how pooling works in the digits model",
+    "i'd love to understand why the loss goes down",
+    "walk me through how the neuron finds the weight",
+    "tell me how augmentation helps, don't run anything",
+])
+def test_an_explanation_asked_for_politely_is_a_question_not_a_run(text):
+    assert mood(text) == "ask"
+    assert asks_how_or_why(text, "train_vision")
+
+
+@pytest.mark.parametrize("text", [
+    "movie reviews, an lstm, 20 epochs",
+    "poetry generator on my lyrics file, temperature 0.5",
+    "fashion mnist with dropout 0.2 and batch size 64",
+    "the synthetic series with a window of 30, then go",
+    "any chance you could make me a little forecaster",
+    "could we train a digit reader together",
+])
+def test_a_model_named_with_its_settings_or_a_polite_we_is_a_request(text):
+    assert mood(text) == "do"
+
+
+@pytest.mark.parametrize("text", [
+    "how many epochs should i train for?",  # settings in a question stay a question
+    "what does temperature 0.5 do to generated text",
+])
+def test_settings_in_a_question_do_not_make_it_a_request(text):
+    assert mood(text) != "do"
+
+
+@pytest.mark.parametrize("text", [
+    "accuracy went up for 5 epochs and then stayed flat for the next 40 epochs",
+    "after 100 epochs with a learning rate 0.1 the loss is nan",
+])
+def test_settings_in_a_described_symptom_are_what_the_learner_saw_not_a_request(text):
+    assert mood(text) != "do"

@@ -214,6 +214,24 @@ def test_router_explains_how_to_do_it_yourself_and_whether_it_is_possible(router
     assert router.understand(text).intent == FAQ
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("get the clothing classifier onto my website", "export_model"),  # a site is a platform
+    ("turn the poem writer into something my react app runs client side", "export_model"),
+    ("start my bird photos from a pretrained vision model please", "train_transfer"),  # reuse, not a CNN from zero
+    ("fine-tune a pre-trained net on my three kinds of leaves", "train_transfer"),
+])
+def test_router_reads_a_platform_as_the_export_and_a_pretrained_start_as_transfer(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "can you explain what transfer learning keeps from the pretrained model",
+    "could you describe how tf.js runs a model in the browser",
+])
+def test_router_answers_an_explanation_asked_for_with_can_you(router, text):
+    assert router.understand(text).intent == FAQ
+
+
 @pytest.mark.parametrize("text", [
     "what loss should I use for a model that estimates a car's fuel consumption?",
     "can I deploy my model on a linux server?",
