@@ -11,6 +11,9 @@ import re
 MAX_LINE = 400
 # Searched in lines cut to MAX_LINE, so the scan stays bounded however long the message is.
 ERROR = re.compile(r"\b((?:[A-Z]\w{0,60})?(?:Error|Exception|Exhausted|Unimplemented)\w{0,20}|WARNING)\s*:\s*(.*)$")
+# A server's JSON error body (TF Serving's REST API, a web backend): {"error": "Servable not found
+# for request: Latest(m)"} is as much a pasted error as a Python one, though it names no XxxError.
+JSON_ERROR = re.compile(r"""["']error["']\s*:\s*["']([^"'\n]{1,300})["']""", re.I)
 ERROR_WORDS = re.compile(r"\b(?:error|exception|traceback)\b", re.I)
 CODE_LINE = re.compile(
     r"^\s*(?:(?:from|import)\s+\w|def\s+\w|class\s+\w|for\s+\w|if\s+\w|return\b|@\w"
@@ -46,6 +49,9 @@ def error_lines(text: str) -> list[str]:
     for n, line in enumerate(lines):
         match = ERROR.search(line.strip())
         if not (match and match.group(1)) or line.lstrip().startswith(("File ", "at ")):
+            body = JSON_ERROR.search(line)
+            if body:
+                found.append(f"error: {body.group(1).strip()}")
             continue
         name, message = match.group(1), match.group(2).strip()
         if WRAPPER.match(message):
@@ -104,8 +110,13 @@ def frame(text: str) -> str | None:
 
 
 def normalise(message: str) -> str:
-    """An error message with its specifics replaced: shapes, sizes, names and paths."""
-    message = PATH.sub(" PATH ", message[:MAX_LINE])
+    """An error message with its specifics replaced: shapes, sizes, names and paths. A JSON
+    error body reads as the error line it holds, as error_lines gives it."""
+    message = message[:MAX_LINE]
+    body = JSON_ERROR.search(message)
+    if body and not ERROR.search(message.split('"error"')[0]):
+        message = f"error: {body.group(1).strip()}"
+    message = PATH.sub(" PATH ", message)
     message = QUOTED.sub(_quoted, message)
     message = NUMBER.sub(" N ", message)
     return SPACES.sub(" ", message).strip()

@@ -96,3 +96,13 @@ def test_pastes_normalise_keeps_layer_kinds_and_dtypes_but_not_counters_or_sizes
     assert "int64" in pastes.normalise("expected float32, got int64") and "float32" in pastes.normalise("float32")
     assert pastes.normalise("KeyError: 'accuracy'") == "KeyError: accuracy"
     assert pastes.normalise("Unknown layer: 'my layer 7'") == "Unknown layer: NAME"
+
+
+def test_pastes_read_a_servers_json_error_body_as_its_error_line():
+    body = 'my predict call answers {"error": "Servable not found for request: Latest(fashion)"}'
+    assert pastes.kind(body) == "error"
+    assert pastes.error_lines(body) == ["error: Servable not found for request: Latest(fashion)"]
+    # the entries' own JSON errors normalise to the same form, whatever the model's name
+    assert pastes.normalise('{ "error": "Servable not found for request: Latest(my_model)" }') == \
+        "error: Servable not found for request: Latest(my_model)"
+    assert pastes.kind('{"loss": 0.3, "accuracy": 0.9}') != "error"  # JSON without an error is not one
