@@ -15,6 +15,7 @@ push. So here:
 import logging
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import Celery
 from sqlalchemy import func, select
@@ -23,18 +24,28 @@ from db.models import Job, JobStatus, utcnow
 from jobs import celery_app, delivery, recovery
 from jobs.notify import PROGRESS_INTENT
 from jobs.worker import RETENTION_EVERY, Worker
+from tutor.settings import Settings
 
 log = logging.getLogger(__name__)
 
 LOCK_KEY = "tutor:celery-sweep:{queue}"
 FIRST_PUSH_GRACE = timedelta(seconds=60)  # the finishing process pushes first, well within this
-LOCK_SECONDS = 300  # a sweeper that died frees the lock after this
+# A sweeper that died holding the lock frees it after this. It was 300 s: a worker killed while its
+# pool process swept (a tenth of the time at a 0.5 s interval) left its running job to nobody for
+# five minutes, and CI's "killed worker's job is taken over" test timed out. A sweep takes
+# milliseconds; the TTL is renewed before the artifact clean-up, the one step that can be slow.
+LOCK_SECONDS = 30
+
+
+def sweep_lock(settings: Settings) -> Any:
+    """The lock one sweeper at a time holds (redis-py's, which expires)."""
+    return celery_app.redis_client(settings).lock(
+        LOCK_KEY.format(queue=settings.celery_queue), timeout=LOCK_SECONDS, blocking=False)
 
 
 def sweep_forever(worker: Worker) -> None:
     app = celery_app.make_app(worker.settings)
-    lock = celery_app.redis_client(worker.settings).lock(
-        LOCK_KEY.format(queue=worker.settings.celery_queue), timeout=LOCK_SECONDS, blocking=False)
+    lock = sweep_lock(worker.settings)
     next_retention = 0.0
     while not worker.stopping.wait(worker.settings.recover_interval):
         try:
@@ -44,6 +55,7 @@ def sweep_forever(worker: Worker) -> None:
                 sweep_once(app, worker)
                 if time.monotonic() >= next_retention:
                     next_retention = time.monotonic() + RETENTION_EVERY
+                    lock.reacquire()  # a full LOCK_SECONDS for the clean-up
                     worker.clean_up()
             finally:
                 lock.release()

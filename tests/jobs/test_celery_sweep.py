@@ -63,3 +63,18 @@ def test_the_sweep_sends_a_message_for_each_queued_job_the_broker_has_none_for(w
     assert celery_sweep.top_up(app, worker) == 2
     assert celery_app.queue_length(app, worker.settings) == 3
     assert celery_sweep.top_up(app, worker) == 0
+
+
+def test_a_sweeper_that_dies_holding_the_lock_blocks_the_others_for_at_most_30_s(worker):
+    """A worker SIGKILLed mid-sweep never releases the lock: its expiry is how long the next
+    worker waits before it can take over the dead one's running job."""
+    held = celery_sweep.sweep_lock(worker.settings)
+    assert held.acquire()  # and its holder dies: no release
+    try:
+        assert not celery_sweep.sweep_lock(worker.settings).acquire()  # one sweeper at a time
+        ttl = celery_app.redis_client(worker.settings).pttl(held.name) / 1000
+        assert 0 < ttl <= 30
+        held.reacquire()  # the clean-up's renewal gives a full TTL again
+        assert celery_app.redis_client(worker.settings).pttl(held.name) / 1000 > 29
+    finally:
+        celery_app.redis_client(worker.settings).delete(held.name)
