@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from understanding import domain, language, pastes, readings, typos
+from understanding import domain, language, pastes, readings, shapes, typos
 from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
 MOOD_BONUS = 0.04
 ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
+SHAPE_WEIGHT = 0.4  # ... and within that match, how much the two shapes' relation counts (shapes.py)
 AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
 INTENT_THRESHOLD = 0.55  # a command this close is run
@@ -122,11 +123,13 @@ class Router:
         add(Candidate(OFF_TOPIC), off_topic)
         error_texts: list[str] = []
         error_owner: list[int] = []
+        error_shapes: list[shapes.Relation | None] = []
         for entry in entries:
             add(Candidate(FAQ, entry.id), (*entry.questions, entry.answer))
             for message in entry.errors:
                 error_texts.append(pastes.normalise(message))
                 error_owner.append(len(candidates) - 1)
+                error_shapes.append(shapes.relation(message))
         self.candidates = candidates
         self.owner = np.array(owner)
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
@@ -149,6 +152,7 @@ class Router:
         self._intent_names = sorted({c.intent for c in candidates})
         self._intent_of = np.array([self._intent_names.index(c.intent) for c in candidates])
         self.error_owner = np.array(error_owner, dtype=int)
+        self.error_shapes = error_shapes
         self.error_vectors = encoder.embed_many(error_texts) if error_texts else np.zeros((0, 384))
         self.error_lexical = Lexical(error_texts or ["none"],
                                      TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True))
@@ -179,6 +183,10 @@ class Router:
         vector = self.encoder.embed([normal])[0]
         chars = self.error_lexical.similarity(normal)
         combined = 0.5 * (self.error_vectors @ vector) + 0.5 * chars
+        pasted = shapes.relation(error)
+        if pasted is not None:  # same words, other mistake: the shapes' relation tells them apart
+            combined += SHAPE_WEIGHT * np.array([pasted.likeness(known) if known else 0.0
+                                                 for known in self.error_shapes])
         np.maximum.at(scores, self.error_owner, combined)
         return scores
 
@@ -187,7 +195,7 @@ class Router:
         errors = pastes.error_lines(text) if paste == "error" else []
         if errors:
             # The traceback's frames are noise: its last error line and the learner's words count.
-            text = " ".join([pastes.words(text), *errors[:2]])
+            text = " ".join([pastes.words(text), *errors[:2], *pastes.code_lines(text)[-2:]])
         text = " ".join(text.split())
         vector = self.encoder.embed([text])[0]
         scores = self._candidate_scores(vector, text)

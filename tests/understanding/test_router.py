@@ -100,6 +100,16 @@ def test_router_answers_a_pasted_traceback_with_its_error_entry_never_a_command(
     assert "ndim" in " ".join(entry.errors) or "channel" in entry.answer.lower()
 
 
+def test_router_tells_shape_errors_apart_by_how_the_shapes_relate(router):
+    """Numbers are replaced before matching, so only the shapes' relation separates these."""
+    line = 'ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape={}, found shape={}'
+    wrong_size = router.understand(line.format("(None, 256, 256, 3)", "(None, 128, 128, 3)"))
+    no_batch = router.understand(line.format("(None, 128, 128, 3)", "(None, 128, 3)"))
+    assert wrong_size.entry_id != no_batch.entry_id
+    assert "batch" in router.entries[no_batch.entry_id].answer.lower()
+    assert "resiz" in router.entries[wrong_size.entry_id].answer.lower()
+
+
 def test_router_reads_a_pasted_code_fragment_as_a_question_about_it(router):
     decision = router.understand("model.add(tf.keras.layers.MaxPooling2D(2, 2))\nwhat is this line for")
     assert decision.paste == "code" and decision.intent == FAQ
