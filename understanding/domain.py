@@ -41,7 +41,10 @@ HARM = re.compile(
     r"fake (?:[\w-]+ ){0,3}(?:reviews?|testimonials?|ratings?|accounts?|comments?|ids?)|phishing|ransomware|"
     r"keyloggers?|malware|spyware|botnets?)\b"
     r"(?!\s+(?:[\w-]+\s+)?(?:classifier|detector|filter|detection|model)s?\b)"
-    r"|\b(?:crack|hack into|break into|steal)\b[^.?!]{0,40}?\b(?:passwords?|wi-?fi|accounts?|emails?|phones?)\b",
+    r"|\b(?:crack|hack into|break into|steal)\b[^.?!]{0,40}?\b(?:passwords?|wi-?fi|accounts?|emails?|phones?)\b"
+    # messages meant to hurt a person: "write a mean message I can send to bully a classmate"
+    r"|\b(?:bully|harass|threaten|humiliate|stalk|dox|intimidate|blackmail)\w{0,3}\b[^.?!]{0,40}?"
+    r"\b(?:classmates?|someone|somebody|him|her|them|my\s+\w+|a\s+\w+|people|kids?|co-?workers?|ex)\b",
     re.I)
 
 

@@ -14,7 +14,7 @@ VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni
          # other everyday imperatives learners use for a request ("grab a pretrained net...")
          r"grab|spin|fire|kick|whip|set up|setup|put|take|use|reuse|fine-?tune|package|shrink|"
          r"squeeze|bundle|list|seed|feed|plot|draw|sketch|create|spit|produce|prepare|hook|load|freeze|compose|"
-         r"repurpose|borrow|port|ship")
+         r"repurpose|borrow|port|ship|piggyback|recreate|replay|redo|rebuild|code up|knock out|cook up")
 DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
                       rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b"
                       # "forecast is awesome on the training years": a noun, not an imperative
@@ -22,7 +22,7 @@ DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\
 WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
                   # "any chance u could make me a robot poet", "could we train an rnn on it"
                   r"any chance|(?:can|could|shall) we (?:train|get|make|have|do|run|build|try|feed|see|fit|teach)|"
-                  r"i (?:want|need|would like|'d like) (?:a|an|my|the|some)\b|i need(?: you)? to|"
+                  r"i(?: want| need| would like|'d like| wanna) (?:a|an|my|the|some|what|it|this|that|our|one)\b|i need(?: you)? to|"
                   r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
                   r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please|lemme|"
                   r"let me (?:see|watch))\b", re.I)

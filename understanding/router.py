@@ -65,6 +65,7 @@ REUSE_BONUS = 0.1
 # A command below INTENT_THRESHOLD still runs when nothing else comes this close to it ("list out
 # my stuff, all the nets I've made": show_models 0.54, the best explanation 0.31).
 LEAD = 0.1
+DO_LEAD, DO_FLOOR = 0.05, 0.5  # ... and half that lead, from 0.5, when the message asks for a run
 TEMPERATURE = 0.05  # of the softmax that turns scores into Rasa confidences
 OFF_TOPIC = "out_of_scope"
 CODE_INTENTS = ("run_my_code", "review_code")  # the learner's own code (issue 17): not commands, need a paste
@@ -282,9 +283,13 @@ class Router:
                 commands += sorted((i for i in per_intent if i in self.commands), key=lambda i: -per_intent[i])[:1]
             for command in commands:
                 margin = OFFER_MARGIN if command == best.offer_intent else DO_MARGIN
-                if per_intent.get(command, -1.0) >= INTENT_THRESHOLD and top - per_intent[command] < margin:
+                # when even the best entry is too far to answer, a near command beats "not sure"
+                floor = INTENT_THRESHOLD if top >= ANSWER_THRESHOLD else NOT_SURE_FLOOR
+                if per_intent.get(command, -1.0) >= floor and top - per_intent[command] < margin:
                     return result(command, score=per_intent[command])
-        clear_lead = top >= NOT_SURE_FLOOR and top - self._best_other(scores, best.intent) >= LEAD
+        lead = top - self._best_other(scores, best.intent)
+        clear_lead = top >= NOT_SURE_FLOOR and lead >= LEAD or (
+            top >= DO_FLOOR and lead >= DO_LEAD and paste is None and mood(text) == "do")
         if (best.entry_id is None and best.intent != OFF_TOPIC and (top >= INTENT_THRESHOLD or clear_lead)
                 and not (entries and self._asks_how_or_why(text, best.intent))):
             near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)

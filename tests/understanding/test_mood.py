@@ -83,3 +83,13 @@ def test_settings_in_a_question_do_not_make_it_a_request(text):
 ])
 def test_settings_in_a_described_symptom_are_what_the_learner_saw_not_a_request(text):
     assert mood(text) != "do"
+
+
+@pytest.mark.parametrize("text", [
+    "I'd like a model that spots whether a headline is sarcastic",
+    "I want what I trained to run in a web page",
+    "i wanna one that writes poems",
+    "piggyback on mobilenet for my own classes",
+])
+def test_wanting_a_thing_made_is_a_request(text):
+    assert mood(text) == "do"

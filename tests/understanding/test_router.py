@@ -256,3 +256,17 @@ def test_an_entry_that_answers_stands_beside_another_worlds_word(router, text):
 @pytest.mark.parametrize("text", ["the kernel update broke my ubuntu boot", "best weights routine at the gym"])
 def test_router_still_declines_another_worlds_request(router, text):
     assert router.understand(text).intent == OFF_TOPIC
+
+
+@pytest.mark.parametrize("text, intent", [  # round 5 (a development set since round 6): "not sure" before
+    ("run that baby example where the computer works out the line formula from a handful of number pairs",
+     "train_neuron"),
+    ("make something that can tell a sandal from a pullover in those tiny grey 28 pixel pics", "train_vision"),
+])
+def test_router_runs_a_near_command_for_a_request_no_entry_is_close_enough_to_answer(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+def test_router_still_declines_an_everyday_request_that_reads_like_a_run(router):
+    assert router.understand("Write my cover letter for a barista job.").intent == OFF_TOPIC
+    assert router.understand("write a nasty message I can send to bully a kid in my class").intent == OFF_TOPIC
