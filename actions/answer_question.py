@@ -35,6 +35,8 @@ EXPLAIN_OR_DO = "Or did you want me to run it? Say \"{offer}\", or click:"
 
 
 def render(entry: Entry) -> str:
+    if entry.kind == "ama" and entry.asker is None:  # an aside to everybody, asked by no one
+        return f"Laurence Moroney said this to everyone in the book's AMA:\n\n\"{entry.answer}\""
     if entry.kind == "ama":
         return (f"Laurence Moroney answered this in the book's AMA "
                 f"(asked by {entry.asker}):\n\n\"{entry.answer}\"")

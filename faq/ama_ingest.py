@@ -7,6 +7,8 @@ conventions, and the rules this module applies to them:
   ("Bayram Kapti They're not..."). Unaddressed author posts in a thread answer the question just
   above them in that thread; at top level they continue the answer right before them, unless
   they address everybody ("small factoid for everybody reading"), which makes them an aside.
+- An aside is an item of its own, with no asker and no question from the archive: learners ask
+  about it all the same ("does the author earn from the book?"), in data/faq/ama_paraphrases.yml.
 - A post is a question if it asks something: a `?`, or "I wonder", "curious", "wanted to know".
   Greetings, thanks and comments are not FAQ items.
 - Several answers in a row to one asker who has as many open questions pair up in order
@@ -56,7 +58,7 @@ class Post:
 @dataclass
 class Item:
     id: str
-    asker: str
+    asker: str | None  # None for an aside to everybody
     questions: list[str]
     answer: str
     source_posts: list[str] = field(default_factory=list)
@@ -205,7 +207,16 @@ def build_items(posts: list[Post]) -> list[Item]:
             answer="\n\n".join(answer_text[a] for a in answers),
             source_posts=questions + answers,
         ))
+    items += [Item(id=_stable_id("aside", post.text), asker=None, questions=[], answer=post.text,
+                   source_posts=[post.key]) for post in asides(posts)]
     return sorted(items, key=lambda item: _order(item.source_posts[0]))
+
+
+def asides(posts: list[Post]) -> list[Post]:
+    """The author's top-level posts to everybody that answer no one (see the module docstring)."""
+    askers = sorted({p.name for p in posts if p.name != AUTHOR})
+    return [p for p in posts if p.name == AUTHOR and "." not in p.key and TO_EVERYBODY.search(p.text)
+            and addressee(p.text, askers)[0] is None]
 
 
 def _order(key: str) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 
 import pytest
 
-from actions.answer_question import ActionAnswerQuestion
+from actions.answer_question import ActionAnswerQuestion, render
 from db import repository as repo
 from tests.actions.conftest import tracker_for, tracker_from_router
 
@@ -70,3 +70,12 @@ def test_answer_question_offers_the_run_beside_the_explanation_when_both_are_clo
     assert offer["buttons"] == [{"title": "Run it: train a neuron to learn y = 2x - 1",
                                  "payload": "train a neuron to learn y = 2x - 1"}]
     assert payload["custom"]["data"]["faq_id"] == "neuron"
+
+
+def test_an_aside_to_everybody_is_served_verbatim_without_an_asker():
+    from faq.knowledge import load
+
+    aside = next(e for e in load() if e.kind == "ama" and e.asker is None)
+    text = render(aside)
+    assert text.startswith("Laurence Moroney said this to everyone in the book's AMA")
+    assert aside.answer in text and "asked by" not in text
