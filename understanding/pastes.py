@@ -81,9 +81,30 @@ def code_lines(text: str) -> list[str]:
     return [line.strip() for line in _lines(text) if CODE_LINE.match(line)]
 
 
+# An API's own name in pasted code (TFLiteConverter, from_saved_model, pad_sequences,
+# loadLayersModel): called, or reached through a dot, with an inner capital or underscore. A
+# learner's own variable (train_generator passed to fit) is neither, and says nothing.
+API_NAME = re.compile(r"(?:(?<=\.)|\b)([A-Za-z][a-z0-9]*(?:[A-Z_][A-Za-z0-9]*)+)(?=\s*\()"
+                      r"|(?<=\.)([A-Za-z][a-z0-9]*(?:[A-Z_][A-Za-z0-9]*)+)\b")
+NOT_API = ("Error", "Exception", "Warning")
+
+
+def api_names(text: str) -> frozenset[str]:
+    """The API names in a text's code (lower-cased): what a pasted fragment or traceback calls."""
+    names = (m.group(1) or m.group(2) for m in API_NAME.finditer(text[:4 * MAX_LINE]))
+    return frozenset(n.lower() for n in names if len(n) >= 6 and not n.endswith(NOT_API))
+
+
+# A pasted training log ("Epoch 3/10", "1875/1875 [=====] - 3s - loss: nan") reads like an error:
+# the learner shows what happened and asks why; it never asks for a run.
+TRAINING_LOG = re.compile(r"^\s*Epoch \d{1,6}/\d{1,6}\b|\b\d{1,7}/\d{1,7} \[[=>.]{3,80}\]")
+
+
 def kind(text: str) -> str | None:
     """"error", "code" or None for a message that is plain words."""
     lines = _lines(text)
+    if len(lines) > 1 and sum(bool(TRAINING_LOG.search(line)) for line in lines) >= 2:
+        return "error"
     if error_lines(text) or ("Traceback" in text and len(lines) > 1) or (
             len(lines) > 1 and ERROR_WORDS.search(text) and len(code_lines(text)) < len(lines) - 1):
         return "error"
@@ -143,7 +164,10 @@ RUN_CODE = re.compile(
     r"\b(?:run|train|fit|build|try|execute)\s+(?:(?:my|this|the|that|our|your)\s+)?(?:own\s+)?"
     r"(?:model|code|network|net|cnn|rnn|lstm|it|this|one)\b", re.I)
 REVIEW_CODE = re.compile(
-    r"\breview\b|\bcheck\s+(?:my|this|the|our)\s+(?:code|model|network)|\bwhat'?s\s+wrong|\bwhat\s+is\s+wrong"
+    # "review" the verb, not a film review ("what happens to a 120-word review here?")
+    r"(?:^|\b(?:please|pls|can\s+you|could\s+you|would\s+you|you|and|then)\s+)review\b|\bcode\s+review\b"
+    r"|\breview\s+(?:my|this|the|our)\s+(?:code|model|net\w*|script|notebook|snippet|layers?)\b"
+    r"|\bcheck\s+(?:my|this|the|our)\s+(?:code|model|network)|\bwhat'?s\s+wrong|\bwhat\s+is\s+wrong"
     r"|\b(?:does\s*n[o']?t|do\s*n[o']?t|wo\s*n[o']?t|is\s*n[o']?t|ca\s*n[o']?t|not)(?:\s+(?:this|it|my\s+\w{1,20}))?"
     r"\s+(?:work|train|learn|converge)"
     r"|\bwhy\s+(?:does|do|is|will)\s+(?:this|it|my\s+(?:code|model|network))\s+not\b"

@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from understanding import domain, language, pastes, readings, shapes, typos
+from understanding.lexical import Lexical
 from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
 MOOD_BONUS = 0.04
 ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
-SHAPE_WEIGHT = 0.4  # ... and within that match, how much the two shapes' relation counts (shapes.py)
+SHAPE_WEIGHT = 0.6  # ... and within that match, how much the two shapes' relation counts (shapes.py)
+API_WEIGHT = 0.3  # a paste's API names (from_saved_model) found in an entry's answer or errors
 AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
 INTENT_THRESHOLD = 0.55  # a command this close is run
@@ -141,6 +143,8 @@ class Router:
         self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
                                     for c in candidates])
         self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
+        self.api_names = [pastes.api_names(" ".join((*self.entries[c.entry_id].errors, self.entries[c.entry_id].answer)))
+                          if c.entry_id else frozenset() for c in candidates]
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
         self.vectors = encoder.embed_many(texts)
@@ -192,7 +196,7 @@ class Router:
         return scores
 
     def scores(self, text: str) -> tuple[np.ndarray, str | None]:
-        paste = pastes.kind(text)
+        original, paste = text, pastes.kind(text)
         errors = pastes.error_lines(text) if paste == "error" else []
         if errors:
             # The traceback's frames are noise: its last error line and the learner's words count.
@@ -213,7 +217,7 @@ class Router:
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
-            scores = scores + ERROR_WEIGHT * self._error_scores(errors[0])
+            scores = scores + ERROR_WEIGHT * self._error_scores(errors[0]) + API_WEIGHT * self._api_overlap(original)
         else:
             m = mood(text)
             if m == "do":
@@ -229,6 +233,13 @@ class Router:
             if BOOK.search(text):  # about the book or its author: the AMA is the source
                 scores[self.is_ama] += AMA_BONUS
         return scores, paste
+
+    def _api_overlap(self, text: str) -> np.ndarray:
+        """The share of a paste's API names each entry's answer or errors name too."""
+        names = pastes.api_names(" ".join(pastes.code_lines(text) + pastes.error_lines(text)))
+        if not names:
+            return np.zeros(len(self.candidates))
+        return np.array([len(names & known) / len(names) for known in self.api_names])
 
     def _lift_quoted_numbers(self, scores: np.ndarray, text: str) -> None:
         """"train acc 99.8%, val 72%": the entries that explain that gap (understanding/readings.py)."""
@@ -339,30 +350,3 @@ def intent_takes_text(examples: list[str]) -> bool:
     """Whether an intent's examples mostly carry a sentence of their own ("tokenize 'I loved it'")."""
     framed = sum(1 for e in examples if pastes.frame(e))
     return bool(examples) and framed >= 0.3 * len(examples)
-
-
-class Lexical:
-    """TF-IDF cosine of a message to every phrasing. Fitted by scikit-learn; a message is
-    weighted here with the fitted vocabulary and idf, because sklearn's transform() spends
-    about 3 ms per call validating its input, more than the whole ranking otherwise costs."""
-
-    def __init__(self, texts: list[str], vectorizer):
-        self.terms = vectorizer.fit_transform(texts).tocsc()  # columns: one term's phrasings
-        self.analyzer = vectorizer.build_analyzer()
-        self.vocabulary = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_
-        self.sublinear = vectorizer.sublinear_tf
-
-    def similarity(self, text: str) -> np.ndarray:
-        counts: dict[int, int] = {}
-        for term in self.analyzer(text):
-            column = self.vocabulary.get(term)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return np.zeros(self.terms.shape[0])
-        columns = np.fromiter(counts, dtype=np.int64)
-        tf = np.fromiter(counts.values(), dtype=np.float64)
-        weights = (1.0 + np.log(tf) if self.sublinear else tf) * self.idf[columns]
-        weights /= np.linalg.norm(weights)
-        return self.terms[:, columns] @ weights

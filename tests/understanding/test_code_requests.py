@@ -50,3 +50,9 @@ def test_router_sends_code_pastes_to_review_or_run_and_plain_requests_by_their_e
     assert router.understand(f"{CODE}\nwhat does the softmax do here?").intent == "faq"
     assert router.understand("run my model for 3 epochs").intent == "run_my_code"
     assert router.understand("please review my keras code").intent == "review_code"
+
+
+def test_a_film_review_in_the_question_is_not_a_request_to_review_the_code():
+    paste = "padded = pad_sequences(seqs, maxlen=85, truncating='post')\nwhat happens to a 120-word review here?"
+    assert pastes.code_request(paste) is None
+    assert pastes.code_request("padded = pad_sequences(seqs, maxlen=85)\ncan you review this") == "review_code"

@@ -106,3 +106,17 @@ def test_pastes_read_a_servers_json_error_body_as_its_error_line():
     assert pastes.normalise('{ "error": "Servable not found for request: Latest(my_model)" }') == \
         "error: Servable not found for request: Latest(my_model)"
     assert pastes.kind('{"loss": 0.3, "accuracy": 0.9}') != "error"  # JSON without an error is not one
+
+
+def test_pastes_name_the_apis_a_fragment_calls_but_not_the_learners_own_variables():
+    code = "converter = tf.lite.TFLiteConverter.from_saved_model(path)\nhistory = model.fit(train_generator)"
+    assert pastes.api_names(code) == {"tfliteconverter", "from_saved_model"}
+    assert pastes.api_names("padded = pad_sequences(seqs, maxlen=5)") == {"pad_sequences"}
+    assert pastes.api_names("ValueError: Shapes are incompatible") == frozenset()
+
+
+def test_pastes_read_a_pasted_training_log_as_a_paste_never_a_request():
+    log = ("Epoch 1/50\n8/8 [==============================] - 1s 3ms/step - loss: 48211.2\n"
+           "Epoch 2/50\n8/8 [==============================] - 0s 2ms/step - loss: nan\nwhat happened")
+    assert pastes.kind(log) == "error"
+    assert pastes.kind("train for 50 epochs please") is None

@@ -110,6 +110,13 @@ def test_router_tells_shape_errors_apart_by_how_the_shapes_relate(router):
     assert "resiz" in router.entries[wrong_size.entry_id].answer.lower()
 
 
+def test_router_reads_which_api_a_pasted_error_came_from_in_its_code_line(router):
+    paste = ("converter = tf.lite.TFLiteConverter.from_saved_model('/home/me/export')\n"
+             "OSError: SavedModel file does not exist at: /home/me/export/{saved_model.pbtxt|saved_model.pb}")
+    entry = router.entries[router.understand(paste).entry_id]
+    assert "from_saved_model" in entry.answer and "hub" not in entry.id
+
+
 def test_router_reads_a_pasted_code_fragment_as_a_question_about_it(router):
     decision = router.understand("model.add(tf.keras.layers.MaxPooling2D(2, 2))\nwhat is this line for")
     assert decision.paste == "code" and decision.intent == FAQ
