@@ -78,7 +78,11 @@ OTHER_WORLD = re.compile(
     r"wear|jacket|coat|clothes|paint|procreate|photoshop|blender|"
     r"physics|relativity|riemann|spacetime|electromagnetic|stress tensor|metric tensor|continuum mechanics|"
     r"geolog\w*|dinosaurs?|gaming|fps|cyberpunk|crypto|luggage|"
-    r"chemistry|economics|atom|keynesian|colon|bowel|stomach|liver|kidneys?|lungs?|bones?|muscles?)\b", re.I)
+    r"chemistry|economics|atom|keynesian|colon|bowel|stomach|liver|kidneys?|lungs?|bones?|muscles?|"
+    # school and its policies, building, trading, elections and courts, the pantry, signals coursework
+    r"high schools?|school district|truancy|graduation rates?|concrete|fence posts?|drywall|"
+    r"day-?trad\w*|stocks?|stock market|crossover strategy|forex|electoral|elections?|votes?|voters?|"
+    r"jury|juries|court|courtroom|pantry|jars|sourdough|dough|bread|pulses|fourier|laplace)\b", re.I)
 # Other programming (web pages, databases, apps): no ML sense unless a model or its training is named.
 CODE_WORLD = re.compile(r"\b(?:java|kotlin|javascript|typescript|css|html|sql|mysql|postgres|php|ruby|"
                         r"swift|swiftui|rust|golang|c#|decorators?|react|django|flask|wordpress|"
@@ -100,7 +104,7 @@ RUN_WORDS = re.compile(
 
 # The words ML shares with other worlds: only a message holding one can mean it in the other sense.
 # "I studied physics, how do I become a data scientist?" holds none, so it is left to the ranking.
-SHARED = re.compile(r"\b(?:models?|modell?ing|train\w*|neurons?|neural|networks?|kernels?|weights?|layers?|"
+SHARED = re.compile(r"\b(?:models?|modell?ing|train\w*|flatten\w*|moving averages?|neurons?|neural|networks?|kernels?|weights?|layers?|"
                     r"python|transformers?|tensors?|epochs?|batch\w*|pipelines?|deploy\w*|regression|"
                     r"forecast\w*|predict\w*|dropout|activation|gradients?|loss|serving|"
                     r"inference|vision|features?|labels?|tokens?|sequences?|sigmoid|recurrent|"

@@ -30,7 +30,8 @@ STATE = re.compile(r"\b(?:my|i|i'm|im|i've|ive|it's|its|keeps?|stuck|won'?t|wont
                    r"isn'?t|never|always|gets?|got|goes|went|stays?|but)\b", re.I)
 # "why use a pretrained model", "how does an lstm write poems": asks for a reason or how a thing
 # works, not for a run ("how do I", "what are my" and "what lessons are there" may still be commands)
-REASON = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:why|how come)\b", re.I)
+REASON = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:why|how come|what'?s the (?:point|use|benefit|advantage)|"
+                    r"what is the (?:point|use|benefit|advantage))\b", re.I)
 EXPLAIN = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:what|how|why)\s+(?:is|are|was|does|do|did)\s+"
                      r"(?!i\b|you\b|u\b|my\b|we\b|there\b)", re.I)
 WH = re.compile(r"\b(?:what|which|why|how|when|where|whats|what's)\b", re.I)

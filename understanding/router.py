@@ -33,6 +33,7 @@ API_WEIGHT = 0.3  # a paste's API names (from_saved_model) found in an entry's a
 AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
 INTENT_THRESHOLD = 0.55  # a command this close is run
+OTHER_WORLD_ANSWER = 0.9  # ... and the bar for a message naming another world (domain.other_sense)
 NOT_SURE_FLOOR = 0.45  # nothing even this close: not a machine-learning question, declined
 OFF_TOPIC_MARGIN = 0.03  # off-topic within this of the best entry: decline, not "not sure"
 # A term only ML uses (understanding/domain.py) outweighs this much off-topic lead: "how do graph
@@ -308,12 +309,16 @@ class Router:
                 return result(FAQ, entry_id=self.candidates[near].entry_id, score=float(scores[near]),
                               alternative=best.intent)
             return result(best.intent, score=top)
-        if entries and entry_score >= ANSWER_THRESHOLD and (paste or entry_score > off_score):
+        # Another world named and nothing of ML ("the sigmoid colon my doctor mentioned"): only a
+        # close entry answers it.
+        other_world = paste is None and domain.other_sense(text)
+        if entries and entry_score >= (OTHER_WORLD_ANSWER if other_world else ANSWER_THRESHOLD) and (
+                paste or entry_score > off_score):
             return result(FAQ, entry_id=closest[0][0], score=entry_score)
         # No ML sense at all (domain.py): declined rather than "not sure". Only read here, after
         # the answer: a word list must never turn away a question an entry answers.
         declined = (best.intent == OFF_TOPIC or entry_score < max(off_score + OFF_TOPIC_MARGIN, NOT_SURE_FLOOR)
-                    or (paste is None and domain.other_sense(text)))
+                    or other_world)
         if domain.mentions_ml(text):  # on-topic however far from every entry: only a clear off-topic lead declines
             declined = best.intent == OFF_TOPIC and off_score - entry_score >= ML_TERM_LIFT
         if paste is None and declined:

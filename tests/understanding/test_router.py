@@ -69,6 +69,17 @@ def test_router_declines_near_misses_and_other_programming(router, text):
     assert router.understand(text).intent == OFF_TOPIC
 
 
+@pytest.mark.parametrize("text, other_world", [
+    ("my doctor found something in my sigmoid colon, what does that mean", True),
+    ("which states have the worst high school dropout rate", True),
+    ("how do you pick the batch size for sourdough loaves", True),
+    ("what does the sigmoid activation do", False),
+    ("what dropout rate should my CNN use", False),
+])
+def test_router_answers_a_message_naming_another_world_only_from_a_very_close_entry(router, text, other_world):
+    assert (router.understand(text).intent == OFF_TOPIC) is other_world
+
+
 @pytest.mark.parametrize("text", [
     "how do liquid state machines differ from echo state networks?",
     "what are capsule networks and how does routing between capsules work",
