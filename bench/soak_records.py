@@ -51,6 +51,12 @@ def lesson_records(db_url: str, session_ids: list[str]) -> dict[str, dict[str, A
         engine.dispose()
 
 
+def last_line(text: str | None) -> str | None:
+    """A stored error's last line: a traceback's own message, the part worth a summary."""
+    lines = (text or "").strip().splitlines()
+    return lines[-1] if lines else None
+
+
 def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
     """For staff reading a failed soak: how often each job ran and was pushed."""
     import sqlalchemy as sa
@@ -74,9 +80,8 @@ def job_rows(db_url: str, job_ids: list[int]) -> list[dict]:
                 said = conn.execute(sa.text(
                     "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'bot' AND data LIKE :t"),
                     {"s": row.conversation_id, "t": f'%Job #{row.id} is done%'}).scalar_one()
-                detail = (row.error_detail or "").strip().splitlines()
                 found.append({**row._mapping, "status": row.status.value, "rasa": asked_or_shown,
-                              "error_detail": detail[-1] if detail else None,
+                              "error_detail": last_line(row.error_detail),
                               "rasa_result_texts": said})
         return found
     finally:
@@ -96,8 +101,7 @@ def failure_reasons(db_url: str, job_ids: list[int]) -> dict[str, int]:
         with engine.connect() as conn:
             for row in conn.execute(sa.select(Job.error, Job.error_detail).where(
                     Job.id.in_(job_ids), Job.status == JobStatus.failed)):
-                lines = (row.error_detail or row.error or "no reason stored").strip().splitlines()
-                reason = lines[-1][:200] if lines else "no reason stored"
+                reason = (last_line(row.error_detail) or last_line(row.error) or "no reason stored")[:200]
                 reasons[reason] = reasons.get(reason, 0) + 1
         return reasons
     finally:
