@@ -89,7 +89,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock.txt requirements/app-nodeps.txt
 
 web: $(WEB_BUNDLE)
 
-$(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/* web/src/staff/*) lessons/lesson.schema.json
+$(WEB_BUNDLE): web/package-lock.json web/package.json $(wildcard web/src/* web/src/staff/*) api/static/dom.js lessons/lesson.schema.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	touch $@
 

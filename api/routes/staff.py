@@ -23,7 +23,8 @@ page_router = APIRouter(tags=["staff"])
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGE_FILES = {"staff.js": "text/javascript", "staff.css": "text/css", "staff_api.js": "text/javascript",
-              "staff_inbox.js": "text/javascript", "staff_reports.js": "text/javascript"}
+              "staff_inbox.js": "text/javascript", "staff_reports.js": "text/javascript",
+              "dom.js": "text/javascript"}
 # The lesson studio, built by esbuild from web/src/staff/ (`make web`) into web/dist/.
 BUNDLE_FILES = {"staff-editor.js": "text/javascript", "staff-editor.css": "text/css",
                 "staff-editor.js.map": "application/json", "staff-editor.css.map": "application/json"}

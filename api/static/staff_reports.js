@@ -3,21 +3,7 @@
 // goes in as text (textContent and text nodes, never innerHTML), so a learner's message cannot
 // become markup on a staff screen.
 
-/** An element with attributes and children; strings become text nodes. */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+import { el } from "./dom.js";
 
 /** A bar of coloured segments: [[fraction 0-1, class name, label], ...] */
 export function bar(segments, title) {

@@ -1,18 +1,5 @@
-// A tiny element builder for the staff studio: attributes and children, strings become text
-// nodes (never innerHTML), so nothing a lesson or a learner wrote can become markup here.
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+// The element builder is the staff page's own (api/static/dom.js, served as it is there),
+// bundled into the studio from that one file.
+export { el } from "../../../api/static/dom.js";
 
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
