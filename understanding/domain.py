@@ -104,7 +104,8 @@ RUN_WORDS = re.compile(
 
 # The words ML shares with other worlds: only a message holding one can mean it in the other sense.
 # "I studied physics, how do I become a data scientist?" holds none, so it is left to the ranking.
-SHARED = re.compile(r"\b(?:models?|modell?ing|train\w*|flatten\w*|moving averages?|neurons?|neural|networks?|kernels?|weights?|layers?|"
+SHARED = re.compile(r"\b(?:models?|modell?ing|train\w*|flatten\w*|moving averages?|"
+                    r"neurons?|neural|networks?|kernels?|weights?|layers?|"
                     r"python|transformers?|tensors?|epochs?|batch\w*|pipelines?|deploy\w*|regression|"
                     r"forecast\w*|predict\w*|dropout|activation|gradients?|loss|serving|"
                     r"inference|vision|features?|labels?|tokens?|sequences?|sigmoid|recurrent|"

@@ -22,7 +22,8 @@ DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\
 WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
                   # "any chance u could make me a robot poet", "could we train an rnn on it"
                   r"any chance|(?:can|could|shall) we (?:train|get|make|have|do|run|build|try|feed|see|fit|teach)|"
-                  r"i(?: want| need| would like|'d like| wanna) (?:a|an|my|the|some|what|it|this|that|our|one)\b|i need(?: you)? to|"
+                  r"i(?: want| need| would like|'d like| wanna) (?:a|an|my|the|some|what|it|this|that|our|one)\b|"
+                  r"i need(?: you)? to|"
                   r"id like to|i'd love to|let'?s|lets|can i (?:get|have|see|download|train|run)|"
                   r"show me|give me|help me (?:train|run|build|make)|for me|pls|plz|please|lemme|"
                   r"let me (?:see|watch))\b", re.I)

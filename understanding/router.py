@@ -144,8 +144,8 @@ class Router:
         self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
                                     for c in candidates])
         self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
-        self.api_names = [pastes.api_names(" ".join((*self.entries[c.entry_id].errors, self.entries[c.entry_id].answer)))
-                          if c.entry_id else frozenset() for c in candidates]
+        self.api_names = [pastes.api_names(" ".join((*entry.errors, entry.answer))) if entry else frozenset()
+                          for entry in (self.entries.get(c.entry_id or "") for c in candidates)]
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
         self.vectors = encoder.embed_many(texts)

@@ -4,7 +4,8 @@ from bench.soak_records import last_line
 
 
 def test_the_last_line_of_a_stored_traceback_is_its_message():
-    assert last_line("Traceback (most recent call last):\n  File x\nValueError: lost twice\n") == "ValueError: lost twice"
+    stored = "Traceback (most recent call last):\n  File x\nValueError: lost twice\n"
+    assert last_line(stored) == "ValueError: lost twice"
 
 
 def test_nothing_stored_has_no_last_line():

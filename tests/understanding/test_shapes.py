@@ -8,7 +8,8 @@ NO_CHANNEL_AXIS = 'expected shape=(None, 28, 28, 1), found shape=(None, 28, 28)'
 
 
 def test_the_same_mistake_with_other_numbers_is_the_same_relation():
-    assert relation(WRONG_SIZE).likeness(relation("expected shape=(None, 224, 224, 3), found shape=(None, 96, 96, 3)")) == 1.0
+    other_numbers = relation("expected shape=(None, 224, 224, 3), found shape=(None, 96, 96, 3)")
+    assert relation(WRONG_SIZE).likeness(other_numbers) == 1.0
 
 
 def test_wrong_size_missing_batch_and_missing_channel_differ():
