@@ -197,11 +197,12 @@ class Router:
         return scores
 
     def scores(self, text: str) -> tuple[np.ndarray, str | None]:
-        original, paste = text, pastes.kind(text)
+        paste = pastes.kind(text)
         errors = pastes.error_lines(text) if paste == "error" else []
+        code = pastes.code_lines(text) if errors else []
         if errors:
-            # The traceback's frames are noise: its last error line and the learner's words count.
-            text = " ".join([pastes.words(text), *errors[:2], *pastes.code_lines(text)[-2:]])
+            # The traceback's frames are noise: its last error line, its code and the learner's words count.
+            text = " ".join([pastes.words(text), *errors[:2], *code[-2:]])
         text = " ".join(text.split())
         vector = self.encoder.embed([text])[0]
         scores = self._candidate_scores(vector, text)
@@ -218,7 +219,8 @@ class Router:
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
-            scores = scores + ERROR_WEIGHT * self._error_scores(errors[0]) + API_WEIGHT * self._api_overlap(original)
+            scores = (scores + ERROR_WEIGHT * self._error_scores(errors[0])
+                      + API_WEIGHT * self._api_overlap(code + errors))
         else:
             m = mood(text)
             if m == "do":
@@ -235,9 +237,9 @@ class Router:
                 scores[self.is_ama] += AMA_BONUS
         return scores, paste
 
-    def _api_overlap(self, text: str) -> np.ndarray:
-        """The share of a paste's API names each entry's answer or errors name too."""
-        names = pastes.api_names(" ".join(pastes.code_lines(text) + pastes.error_lines(text)))
+    def _api_overlap(self, lines: list[str]) -> np.ndarray:
+        """The share of the API names in a paste's code and error lines each entry's answer or errors name too."""
+        names = pastes.api_names(" ".join(lines))
         if not names:
             return np.zeros(len(self.candidates))
         return np.array([len(names & known) / len(names) for known in self.api_names])
@@ -315,8 +317,8 @@ class Router:
         if entries and entry_score >= (OTHER_WORLD_ANSWER if other_world else ANSWER_THRESHOLD) and (
                 paste or entry_score > off_score):
             return result(FAQ, entry_id=closest[0][0], score=entry_score)
-        # No ML sense at all (domain.py): declined rather than "not sure". Only read here, after
-        # the answer: a word list must never turn away a question an entry answers.
+        # No ML sense at all (domain.py): declined rather than "not sure". Above, it only raised the
+        # bar for an answer: a word list must never turn away a question an entry answers closely.
         declined = (best.intent == OFF_TOPIC or entry_score < max(off_score + OFF_TOPIC_MARGIN, NOT_SURE_FLOOR)
                     or other_world)
         if domain.mentions_ml(text):  # on-topic however far from every entry: only a clear off-topic lead declines
