@@ -19,7 +19,7 @@ DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\
                       rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b"
                       # "forecast is awesome on the training years": a noun, not an imperative
                       r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
-WANT = re.compile(r"\b(?:can you|could you|would you|will you|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
+WANT = re.compile(r"\b(?:can you|could you|would you|will you|can u|could u|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
                   # "any chance u could make me a robot poet", "could we train an rnn on it"
                   r"any chance|(?:can|could|shall) we (?:train|get|make|have|do|run|build|try|feed|see|fit|teach)|"
                   r"i(?: want| need| would like|'d like| wanna) (?:a|an|my|the|some|what|it|this|that|our|one)\b|"
@@ -58,6 +58,12 @@ SPEC = re.compile(r"\b(?:\d+\s*epochs?|for\s+\d+\s+(?:epochs?|steps?)|temperatur
 SEEN = re.compile(r"\b(?:drops?|dropped|sits?|sat|stopped|stops|stays?|stayed|goes|went|keeps?|kept|stuck|"
                   r"plateau\w*|stalls?|stalled|jumps?|jumped|spikes?|explodes?|nan|same|won'?t|doesn'?t|didn'?t|"
                   r"isn'?t|never|always|still|after)\b", re.I)
+# "put a big imagenet net in front of my classifier... now each epoch takes forever": what the
+# learner saw after doing it, told to ask why, not a request, though it opens with a verb.
+OBSERVED = re.compile(r"\b(?:takes? (?:forever|ages|so long)|drags? on|(?:is|are|got|gets|looks?) (?:actually |way |much |even )?"
+                      r"(?:worse|slower)|overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|misses|missed|"
+                      r"did i (?:break|mess|do)|is (?:this|it) a bug|bug\?)", re.I)
+REPORTED = re.compile(r"\b(?:now|but|it|it'?s|i'?m|im|my|after|then)\b", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -83,6 +89,8 @@ def mood(text: str) -> str | None:
     """"do" for a request to run something, "ask" for a question or a described symptom."""
     head = text[:200]
     if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
+        return "ask"
+    if OBSERVED.search(head) and REPORTED.search(head) and not WANT.search(head):
         return "ask"
     # "what architecture would you pick?" is a question, though "would you" often asks for a run
     if DO_START.match(head) or (WANT.search(head) and not WH.match(head.lstrip())):

@@ -93,3 +93,21 @@ def test_settings_in_a_described_symptom_are_what_the_learner_saw_not_a_request(
 ])
 def test_wanting_a_thing_made_is_a_request(text):
     assert mood(text) == "do"
+
+
+@pytest.mark.parametrize("text", [
+    "stacked a big pretrained net on my classifier... now every epoch takes forever, why",
+    "trained the poem model, it overfits in 3 epochs and the loss drags on",
+    "fit the forecaster on my sales but it's always late on the peaks",
+    "build it like the tutorial said and now accuracy is way worse, did i break something",
+])
+def test_what_the_learner_saw_after_a_run_is_a_question_though_it_opens_with_a_verb(text):
+    assert mood(text) == "ask"
+
+
+@pytest.mark.parametrize("text", [
+    "can u train a model on shoes and sandals",
+    "show me a network that overfits, now",
+])
+def test_a_request_that_names_an_outcome_stays_a_request(text):
+    assert mood(text) == "do"
