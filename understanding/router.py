@@ -29,6 +29,7 @@ SECOND_BEST_WEIGHT = 0.1
 MOOD_BONUS = 0.04
 ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
 SHAPE_WEIGHT = 0.6  # ... and within that match, how much the two shapes' relation counts (shapes.py)
+FOCUS_WEIGHT = 0.5  # a code question's pointed-at lines (pastes.focus), against the whole fragment
 API_WEIGHT = 0.3  # a paste's API names (from_saved_model) found in an entry's answer or errors
 AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
@@ -197,7 +198,7 @@ class Router:
         return scores
 
     def scores(self, text: str) -> tuple[np.ndarray, str | None]:
-        paste = pastes.kind(text)
+        original, paste = text, pastes.kind(text)
         errors = pastes.error_lines(text) if paste == "error" else []
         code = pastes.code_lines(text) if errors else []
         if errors:
@@ -206,6 +207,11 @@ class Router:
         text = " ".join(text.split())
         vector = self.encoder.embed([text])[0]
         scores = self._candidate_scores(vector, text)
+        pointed = pastes.focus(original) if paste == "code" else []
+        if pointed:  # "why include_top=False": the lines asked about weigh as much as the whole fragment
+            pointed_text = " ".join(" ".join([pastes.words(original), *pointed]).split())
+            scores = ((1 - FOCUS_WEIGHT) * scores
+                      + FOCUS_WEIGHT * self._candidate_scores(self.encoder.embed([pointed_text])[0], pointed_text))
         self._lift_quoted_numbers(scores, text)
         framed = pastes.frame(text) if paste is None else None
         if framed:

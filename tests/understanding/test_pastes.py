@@ -120,3 +120,26 @@ def test_pastes_read_a_pasted_training_log_as_a_paste_never_a_request():
            "Epoch 2/50\n8/8 [==============================] - 0s 2ms/step - loss: nan\nwhat happened")
     assert pastes.kind(log) == "error"
     assert pastes.kind("train for 50 epochs please") is None
+
+
+CONVERTER = """converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)
+converter.optimizations = [tf.lite.Optimize.DEFAULT]
+tflite_model = converter.convert()
+"""
+
+
+@pytest.mark.parametrize(("asked", "pointed"), [
+    ("what does the middle line buy me", ["converter.optimizations = [tf.lite.Optimize.DEFAULT]"]),
+    ("why optimizations, what is it for", ["converter.optimizations = [tf.lite.Optimize.DEFAULT]"]),
+    ("what do the first 2 lines do", ["converter = tf.lite.TFLiteConverter.from_saved_model(export_dir)",
+                                      "converter.optimizations = [tf.lite.Optimize.DEFAULT]"]),
+    ("and line 3?", ["tflite_model = converter.convert()"]),
+])
+def test_a_code_question_points_at_the_lines_it_names_by_place_or_by_name(asked, pointed):
+    assert pastes.focus(CONVERTER + asked) == pointed
+
+
+@pytest.mark.parametrize("asked", ["what does this code do", "is converter right here",
+                                   "pre_trained_model.load_weights(f) what is it doing"])
+def test_a_question_about_the_whole_fragment_or_a_name_on_every_line_points_at_nothing(asked):
+    assert pastes.focus(CONVERTER + asked) == []

@@ -134,6 +134,15 @@ def test_router_reads_a_pasted_code_fragment_as_a_question_about_it(router):
     assert "pool" in (decision.entry_id + router.entries[decision.entry_id].topic).lower()
 
 
+def test_router_answers_about_the_line_a_code_question_points_at(router):
+    fragment = ("model = tf.keras.Sequential([\n"
+                "    tf.keras.layers.Conv2D(64, (3,3), activation='relu', input_shape=(28, 28, 1)),\n"
+                "    tf.keras.layers.MaxPooling2D(2, 2),\n    tf.keras.layers.Flatten(),\n"
+                "    tf.keras.layers.Dense(10, activation='softmax')\n])\n")
+    assert "pool" in router.understand(fragment + "what does the middle line do").entry_id
+    assert "softmax" in router.understand(fragment + "why softmax on the last one").entry_id
+
+
 def test_router_answers_a_symptom_instead_of_running_the_skill(router):
     decision = router.understand("my digits classifier is stuck at 10% accuracy whatever I do")
     assert decision.intent == FAQ and decision.entry_id is not None
