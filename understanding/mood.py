@@ -19,7 +19,8 @@ DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\
                       rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b"
                       # "forecast is awesome on the training years": a noun, not an imperative
                       r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
-WANT = re.compile(r"\b(?:can you|could you|would you|will you|can u|could u|i want(?: you)? to|i wanna|i'd like(?: you)? to|"
+WANT = re.compile(r"\b(?:can you|could you|would you|will you|can u|could u|i want(?: you)? to|i wanna|"
+                  r"i'd like(?: you)? to|"
                   # "any chance u could make me a robot poet", "could we train an rnn on it"
                   r"any chance|(?:can|could|shall) we (?:train|get|make|have|do|run|build|try|feed|see|fit|teach)|"
                   r"i(?: want| need| would like|'d like| wanna) (?:a|an|my|the|some|what|it|this|that|our|one)\b|"
@@ -60,8 +61,9 @@ SEEN = re.compile(r"\b(?:drops?|dropped|sits?|sat|stopped|stops|stays?|stayed|go
                   r"isn'?t|never|always|still|after)\b", re.I)
 # "put a big imagenet net in front of my classifier... now each epoch takes forever": what the
 # learner saw after doing it, told to ask why, not a request, though it opens with a verb.
-OBSERVED = re.compile(r"\b(?:takes? (?:forever|ages|so long)|drags? on|(?:is|are|got|gets|looks?) (?:actually |way |much |even )?"
-                      r"(?:worse|slower)|overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|misses|missed|"
+OBSERVED = re.compile(r"\b(?:takes? (?:forever|ages|so long)|drags? on|"
+                      r"(?:is|are|got|gets|looks?) (?:actually |way |much |even )?(?:worse|slower)|"
+                      r"overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|misses|missed|"
                       r"did i (?:break|mess|do)|is (?:this|it) a bug|bug\?)", re.I)
 REPORTED = re.compile(r"\b(?:now|but|it|it'?s|i'?m|im|my|after|then)\b", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)

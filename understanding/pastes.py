@@ -191,11 +191,15 @@ def code_request(text: str) -> str | None:
 # "what does the middle line buy me", "why include_top False": a question about one construct of
 # a pasted fragment. The lines it points at, by place or by a name it shares with the code, say
 # which construct; the rest of the fragment is context.
-PLACE = re.compile(r"\b(first|second|third|middle|last|final|top|bottom)\s+(?:(?:two|2|three|3)\s+)?"
+PLACE = re.compile(r"\b(first|second|third|middle|last|final|top|bottom)\s+(?:(two|2|three|3)\s+)?"
                    r"(?:line|one|layer|call|statement)s?\b|\bline\s+(\d{1,3})\b", re.I)
+COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,40}")
-NOT_FOCUS = frozenset("the this that and what why does do how line lines layer layers model keras tf for with "
-                      "not you your are is was its use used one here there true false none".split())
+NOT_FOCUS = frozenset((
+    "the", "this", "that", "and", "what", "why", "does", "do", "how", "line", "lines", "layer", "layers",
+    "model", "keras", "tf", "for", "with", "not", "you", "your", "are", "is", "was", "its", "use", "used",
+    "one", "here", "there", "true", "false", "none",
+))
 CALL = re.compile(r"\w\(")  # a call the code matcher let through is code, not the learner's words
 PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "middle": None, "last": -1, "final": -1, "bottom": -1}
 
@@ -209,8 +213,7 @@ def focus(text: str) -> list[str]:
     named = {n.lower() for n in NAME.findall(said)} - NOT_FOCUS
     picked = [line for line in code if named & {n.lower() for n in NAME.findall(line)}]
     for match in PLACE.finditer(said):
-        where, number = match.group(1), match.group(2)
-        count = 2 if re.search(r"\b(?:two|2)\b", match.group(0)) else 3 if re.search(r"\b(?:three|3)\b", match.group(0)) else 1
+        where, count, number = match.group(1), COUNTS.get((match.group(2) or "").lower(), 1), match.group(3)
         if number:
             index = int(number) - 1
             picked += code[index:index + 1]

@@ -15,12 +15,12 @@ TF-IDF term, nudged towards its second best (as faq/retriever.py measured). On t
   something deceptive or to break in (fake reviews, phishing) is declined whatever it is near.
 """
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from understanding import domain, language, pastes, readings, shapes, typos
+from understanding.cues import PLATFORM, REUSE, TRAINING_WORDS
 from understanding.lexical import Lexical
 from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
@@ -49,22 +49,9 @@ DO_MARGIN = 0.12
 # ... and the best entry's own offer runs when this close: "convert the model to tflite" names the
 # TFLite entry (1.07) whose offer is the export (0.94).
 OFFER_MARGIN = 0.16
-# A request naming where a model should run (a phone, a browser, node.js) asks for the export,
-# even when it also names the model ("I need the neuron in node.js").
-PLATFORM = re.compile(r"\b(?:phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
-                      r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert|"
-                      r"web ?sites?|web[- ]?apps?|web[- ]deployable|client[- ]side|react|javascript|"
-                      r"model\.json)\b", re.I)
 PLATFORM_BONUS = 0.15  # skill requests 3 (dev): 0.1 -> 115/150, 0.15 -> 118, nothing else moved
-# A request naming a trained model to start from ("use somebody else's trained vision model for
-# my bird photos", "fine-tune a pre-trained convnet") asks for transfer learning, not a CNN from zero.
-# ... and more when nothing in it asks for a training: "put the review classifier on my website"
-# names the model (0.88 to its training) only to say which one goes to the site (0.64).
-TRAINING_WORDS = re.compile(r"\b(?:train|trian|teach|fit|retrain|learn|build|from scratch)\b", re.I)
+# A request for a platform with no training asked for gets more (cues.TRAINING_WORDS).
 PLATFORM_ONLY_BONUS = 0.3
-REUSE = re.compile(r"\b(?:pre-?trained|pretrianed|already[- ]trained|(?:some(?:one|body)|some(?:one|body) ?elses|"
-                   r"some(?:one|body)'s|another) (?:else'?s )?(?:trained|existing)|imagenet|mobilenet|inception|"
-                   r"efficientnet|resnet|vgg\d*|hub modules?|fine-?tun\w*|transfer learning)\b", re.I)
 REUSE_BONUS = 0.1
 # A command below INTENT_THRESHOLD still runs when nothing else comes this close to it ("list out
 # my stuff, all the nets I've made": show_models 0.54, the best explanation 0.31).
