@@ -172,8 +172,12 @@ REVIEW_CODE = re.compile(
     r"\s+(?:work|train|learn|converge)"
     r"|\bwhy\s+(?:does|do|is|will)\s+(?:this|it|my\s+(?:code|model|network))\s+not\b"
     r"|\bany\s+(?:mistakes?|bugs?|errors|issues|problems)\b|\bfind\s+(?:the\s+|my\s+)?(?:bugs?|mistakes?)"
-    r"|\bfix\s+(?:my|this)\s+(?:code|model)|\bis\s+(?:this|my\s+(?:code|model))\s+(?:right|correct|ok|okay)\b",
+    r"|\bfix\s+(?:my|this)\s+(?:code|model)",
     re.I)
+# "is this right?" under a model asks for its review; under a generation loop or a tokenizer call,
+# whether that construct is used right, which the entry about it answers (the review reads models).
+IS_RIGHT = re.compile(r"\bis\s+(?:this|my\s+(?:code|model))\s+(?:right|correct|ok|okay)\b", re.I)
+MODEL_CODE = re.compile(r"\b(?:Sequential|layers\.\w|Model\(|compile\(|fit\(|\.add\()")
 
 
 def code_request(text: str) -> str | None:
@@ -183,7 +187,7 @@ def code_request(text: str) -> str | None:
     said = words(text).replace("```", " ")
     if RUN_CODE.search(said) and not REVIEW_CODE.search(said):
         return "run_my_code"
-    if REVIEW_CODE.search(said):
+    if REVIEW_CODE.search(said) or (IS_RIGHT.search(said) and MODEL_CODE.search(text)):
         return "review_code"
     return None
 

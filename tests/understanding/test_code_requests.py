@@ -56,3 +56,10 @@ def test_a_film_review_in_the_question_is_not_a_request_to_review_the_code():
     paste = "padded = pad_sequences(seqs, maxlen=85, truncating='post')\nwhat happens to a 120-word review here?"
     assert pastes.code_request(paste) is None
     assert pastes.code_request("padded = pad_sequences(seqs, maxlen=85)\ncan you review this") == "review_code"
+
+
+def test_is_this_right_under_a_model_asks_for_its_review_under_another_fragment_for_its_entry():
+    assert pastes.code_request(f"{CODE}\nis this right?") == "review_code"
+    loop = ("for _ in range(20):\n    seq = pad_sequences([tokenizer.texts_to_sequences([seed])[0]], maxlen=9)\n"
+            "    seed += ' ' + tokenizer.index_word[int(np.argmax(model.predict(seq)))]\nis this right?")
+    assert pastes.code_request(loop) is None
