@@ -6,10 +6,21 @@ import re
 
 # A request naming where a model should run (a phone, a browser, node.js) asks for the export,
 # even when it also names the model ("I need the neuron in node.js").
-PLATFORM = re.compile(r"\b(?:phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
-                      r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert|"
-                      r"web ?sites?|web[- ]?apps?|web[- ]deployable|client[- ]side|react|javascript|"
-                      r"model\.json)\b", re.I)
+PLACES = (r"phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
+          r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert|"
+          r"web ?sites?|web[- ]?apps?|web[- ]deployable|client[- ]side|react|javascript|model\.json")
+PLATFORM = re.compile(rf"\b(?:{PLACES})\b", re.I)
+# The platform as where the model goes ("on my phone", "ready for android", "into a web page"), or
+# a format or runtime named outright; "my phone company charged me a fee" names a phone, not a target.
+FORMAT = re.compile(r"\b(?:tflite|tf\.?js|litert|model\.json|javascript|react|node(?:\.?js)?|on[- ]device|"
+                    r"client[- ]side|web[- ]deployable)\b", re.I)
+DESTINATION = re.compile(rf"\b(?:on|onto|in|into|for|to|inside|within|across|ready|deploy\w*|ship\w*|port\w*|"
+                         rf"run\w*|put|get)\s+(?:[\w'-]+\s+){{0,3}}?(?:{PLACES})\b", re.I)
+
+
+def names_platform(text: str) -> bool:
+    """Whether a request says where its model should run (the export's cue)."""
+    return bool(FORMAT.search(text) or DESTINATION.search(text[:400]))
 
 # ... and more when nothing in it asks for a training: "put the review classifier on my website"
 # names the model (0.88 to its training) only to say which one goes to the site (0.64).

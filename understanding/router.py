@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from understanding import domain, language, pastes, readings, shapes, typos
-from understanding.cues import PLATFORM, REUSE, TRAINING_WORDS
+from understanding.cues import REUSE, TRAINING_WORDS, names_platform
 from understanding.lexical import Lexical
 from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
@@ -218,7 +218,7 @@ class Router:
             m = mood(text)
             if m == "do":
                 scores[self.is_command] += MOOD_BONUS
-                if PLATFORM.search(text):  # "get the vision model ready for a phone": the export
+                if names_platform(text):  # "get the vision model ready for a phone": the export
                     scores[self.is_export] += (PLATFORM_BONUS if TRAINING_WORDS.search(text)
                                                else PLATFORM_ONLY_BONUS)
                 elif REUSE.search(text):
