@@ -136,7 +136,7 @@ class Router:
                           for entry in (self.entries.get(c.entry_id or "") for c in candidates)]
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
-        self.vectors = encoder.embed_many(texts)
+        self.texts, self.vectors = texts, encoder.embed_many(texts)
         self.lexical = Lexical(texts, TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True))
         # Phrasings are added candidate by candidate, so each candidate's rows are one run.
         self._starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]])
@@ -296,7 +296,9 @@ class Router:
                     return result(command, score=per_intent[command])
         lead = top - self._best_other(scores, best.intent)
         clear_lead = top >= NOT_SURE_FLOOR and lead >= LEAD or (
-            top >= DO_FLOOR and lead >= DO_LEAD and paste is None and mood(text) == "do")
+            top >= DO_FLOOR and paste is None and mood(text) == "do"
+            and (lead >= DO_LEAD or top - max(entry_score, off_score) >= LEAD
+                 or (entry_score < ANSWER_THRESHOLD and top - off_score >= LEAD)))
         if (best.entry_id is None and best.intent != OFF_TOPIC and (top >= INTENT_THRESHOLD or clear_lead)
                 and not (entries and self._asks_how_or_why(text, best.intent))):
             near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)

@@ -143,6 +143,12 @@ def test_router_answers_about_the_line_a_code_question_points_at(router):
     assert "softmax" in router.understand(fragment + "why softmax on the last one").entry_id
 
 
+def test_router_runs_a_request_whose_best_command_leads_what_it_could_answer_or_decline(router):
+    # no entry is close enough to answer and off-topic is far behind: the request is not declined
+    text = "before we start on anything hard, I'd like to see the most basic training possible happen on a few number pairs"
+    assert router.understand(text).intent == "train_neuron"
+
+
 def test_router_answers_a_symptom_instead_of_running_the_skill(router):
     decision = router.understand("my digits classifier is stuck at 10% accuracy whatever I do")
     assert decision.intent == FAQ and decision.entry_id is not None
