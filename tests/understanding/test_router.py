@@ -145,7 +145,8 @@ def test_router_answers_about_the_line_a_code_question_points_at(router):
 
 def test_router_runs_a_request_whose_best_command_leads_what_it_could_answer_or_decline(router):
     # no entry is close enough to answer and off-topic is far behind: the request is not declined
-    text = "before we start on anything hard, I'd like to see the most basic training possible happen on a few number pairs"
+    text = ("before we start on anything hard, I'd like to see the most basic training possible happen "
+            "on a few number pairs")
     assert router.understand(text).intent == "train_neuron"
 
 
