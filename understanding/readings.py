@@ -82,3 +82,16 @@ def reading(text: str) -> str | None:
     if train is not None and held is not None and held > 1.5 * train + 0.05:
         return "loss_gap"
     return None
+
+
+def lift(scores, rows: dict[str, int], text: str) -> None:
+    """Raise the entries that explain the comparison a message's numbers show, lower those it
+    rules out (`rows`: each entry's index in `scores`)."""
+    shown = reading(text)
+    if shown:
+        for entry_id in EXPLAINED_BY[shown]:
+            if entry_id in rows:
+                scores[rows[entry_id]] += READING_BONUS
+        for entry_id in RULED_OUT[shown]:
+            if entry_id in rows:
+                scores[rows[entry_id]] -= READING_BONUS

@@ -61,6 +61,7 @@ TEMPERATURE = 0.05  # of the softmax that turns scores into Rasa confidences
 OFF_TOPIC = "out_of_scope"
 CODE_INTENTS = ("run_my_code", "review_code")  # the learner's own code (issue 17): not commands, need a paste
 FAQ = "faq"
+SOCIAL = ("greet", "goodbye")  # said to Tutor, never inside a sentence the learner quotes
 
 @dataclass(frozen=True)
 class Candidate:
@@ -132,6 +133,8 @@ class Router:
         self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
                                     for c in candidates])
         self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
+        self.is_social = np.array([c.intent in SOCIAL for c in candidates])
+        self._entry_rows = {c.entry_id: i for i, c in enumerate(candidates) if c.entry_id}
         self.api_names = [pastes.api_names(" ".join((*entry.errors, entry.answer))) if entry else frozenset()
                           for entry in (self.entries.get(c.entry_id or "") for c in candidates)]
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
@@ -199,7 +202,7 @@ class Router:
             pointed_text = " ".join(" ".join([pastes.words(original), *pointed]).split())
             scores = ((1 - FOCUS_WEIGHT) * scores
                       + FOCUS_WEIGHT * self._candidate_scores(self.encoder.embed([pointed_text])[0], pointed_text))
-        self._lift_quoted_numbers(scores, text)
+        readings.lift(scores, self._entry_rows, text)  # "train acc 99%, val 72%": the entries for that gap
         framed = pastes.frame(text) if paste is None else None
         if framed:
             # "is this positive: <their sentence>": the command is read from the frame around
@@ -209,6 +212,10 @@ class Router:
             around = self._candidate_scores(self.encoder.embed([framed])[0], framed)
             takes = self.takes_text
             scores[takes] = np.maximum(scores[takes], around[takes]) + MOOD_BONUS
+            # "translate 'good morning' into Japanese": a greeting quoted is no greeting, and the
+            # frame alone may be the off-topic request
+            scores[self.is_social] = np.minimum(scores[self.is_social], around[self.is_social])
+            scores[self.is_off_topic] = np.maximum(scores[self.is_off_topic], around[self.is_off_topic])
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
@@ -236,18 +243,6 @@ class Router:
         if not names:
             return np.zeros(len(self.candidates))
         return np.array([len(names & known) / len(names) for known in self.api_names])
-
-    def _lift_quoted_numbers(self, scores: np.ndarray, text: str) -> None:
-        """"train acc 99.8%, val 72%": the entries that explain that gap (understanding/readings.py)."""
-        shown = readings.reading(text)
-        if shown:
-            rows = {c.entry_id: i for i, c in enumerate(self.candidates) if c.entry_id}
-            for entry_id in readings.EXPLAINED_BY[shown]:
-                if entry_id in rows:
-                    scores[rows[entry_id]] += readings.READING_BONUS
-            for entry_id in readings.RULED_OUT[shown]:
-                if entry_id in rows:
-                    scores[rows[entry_id]] -= readings.READING_BONUS
 
     # -- decision ------------------------------------------------------------------------------
     def understand(self, text: str) -> Understanding:

@@ -150,6 +150,12 @@ def test_router_runs_a_request_whose_best_command_leads_what_it_could_answer_or_
     assert router.understand(text).intent == "train_neuron"
 
 
+def test_router_reads_a_quoted_greeting_as_part_of_a_request_not_as_a_greeting(router):
+    assert router.understand("how do you say 'good evening' in german").intent == "out_of_scope"
+    assert router.understand("tokenize 'good morning everyone'").intent == "tokenize_text"
+    assert router.understand("good morning!").intent == "greet"
+
+
 def test_router_answers_a_symptom_instead_of_running_the_skill(router):
     decision = router.understand("my digits classifier is stuck at 10% accuracy whatever I do")
     assert decision.intent == FAQ and decision.entry_id is not None
