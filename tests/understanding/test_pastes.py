@@ -143,3 +143,10 @@ def test_a_code_question_points_at_the_lines_it_names_by_place_or_by_name(asked,
                                    "pre_trained_model.load_weights(f) what is it doing"])
 def test_a_question_about_the_whole_fragment_or_a_name_on_every_line_points_at_nothing(asked):
     assert pastes.focus(CONVERTER + asked) == []
+
+
+def test_a_number_the_question_quotes_points_at_the_line_that_sets_it_but_a_single_digit_does_not():
+    layers = "tf.keras.layers.Dense(512, activation='relu'),\ntf.keras.layers.Dropout(0.2),\n"
+    assert pastes.focus(layers + "whats the 0.2") == ["tf.keras.layers.Dropout(0.2),"]
+    assert pastes.focus(layers + "and why 512") == ["tf.keras.layers.Dense(512, activation='relu'),"]
+    assert pastes.focus(layers + "why is it not exactly 2") == []
