@@ -198,7 +198,8 @@ def code_request(text: str) -> str | None:
 PLACE = re.compile(r"\b(first|second|third|middle|last|final|top|bottom)\s+(?:(two|2|three|3)\s+)?"
                    r"(?:line|one|layer|call|statement)s?\b|\bline\s+(\d{1,3})\b", re.I)
 COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,40}|(?<![\w.])(?:\d{1,6}\.\d{1,6}|\d{2,6})(?![\w.])")  # a name, or "the 0.2", "the 64"
+# a name, or a number that is no single digit ("the 0.2", "the 64")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,40}|(?<![\w.])(?:\d{1,6}\.\d{1,6}|\d{2,6})(?![\w.])")
 NOT_FOCUS = frozenset((
     "the", "this", "that", "and", "what", "why", "does", "do", "how", "line", "lines", "layer", "layers",
     "model", "keras", "tf", "for", "with", "not", "you", "your", "are", "is", "was", "its", "use", "used",
