@@ -66,6 +66,14 @@ OBSERVED = re.compile(r"\b(?:takes? (?:forever|ages|so long)|drags? on|"
                       r"overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|misses|missed|"
                       r"did i (?:break|mess|do)|is (?:this|it) a bug|bug\?)", re.I)
 REPORTED = re.compile(r"\b(?:now|but|it|it'?s|i'?m|im|my|after|then)\b", re.I)
+# "stop words, should i remove them?": a noun that reads as a verb, then the question itself
+THEN_ASKED = re.compile(r"[,;:]\s*(?:and\s+|so\s+)?(?:should|do|does|is|are|can (?!you|u\b)|could (?!you|u\b)|how|what|"
+                        r"why|when|which)\b[^?]{0,120}\?", re.I)
+# "transfer learning = ?", "embeddings?": a term and a question mark is a question
+BARE_TERM = re.compile(r"^\s*(?!(?:do|does|did|is|are|can|could|would|will|should|have|has|any|anything)\b)"
+                       r"[\w.'-]{2,30}(?:\s+[\w.'-]{1,30}){0,3}\s*(?:=\s*)?\?+\s*$", re.I)
+# "run *the* neuron, what happens?": a verb with its object is a verb ("stop words, ..." is a noun)
+OBJECT = re.compile(r"\s+(?:the|a|an|my|this|it|me|us|some|that|our|your|one|them|these|those)\b", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -93,6 +101,9 @@ def mood(text: str) -> str | None:
     if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
         return "ask"
     if OBSERVED.search(head) and REPORTED.search(head) and not WANT.search(head):
+        return "ask"
+    if (THEN_ASKED.search(head) or BARE_TERM.match(head)) and not WANT.search(head) and not (
+            DO_START.match(head) and OBJECT.match(head[DO_START.match(head).end():])):
         return "ask"
     # "what architecture would you pick?" is a question, though "would you" often asks for a run
     if DO_START.match(head) or (WANT.search(head) and not WH.match(head.lstrip())):

@@ -26,6 +26,7 @@ from understanding.mood import BOOK, WH, asks_how_or_why, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
+ENTRY_SECOND_BEST_WEIGHT = 0.2  # an entry's phrasings agree more often than an intent's (rounds 2-6)
 MOOD_BONUS = 0.04
 ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
 SHAPE_WEIGHT = 0.6  # ... and within that match, how much the two shapes' relation counts (shapes.py)
@@ -169,7 +170,7 @@ class Router:
         order = np.lexsort((-phrasing, self.owner))
         top = phrasing[order[self._starts]]
         second = np.where(self._has_second, phrasing[order[np.minimum(self._starts + 1, len(order) - 1)]], top)
-        return top + SECOND_BEST_WEIGHT * (second - top)
+        return top + np.where(self.is_entry, ENTRY_SECOND_BEST_WEIGHT, SECOND_BEST_WEIGHT) * (second - top)
 
     def _error_scores(self, error: str) -> np.ndarray:
         """Each candidate's closeness to the pasted error line (0 for entries with none)."""

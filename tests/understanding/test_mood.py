@@ -111,3 +111,14 @@ def test_what_the_learner_saw_after_a_run_is_a_question_though_it_opens_with_a_v
 ])
 def test_a_request_that_names_an_outcome_stays_a_request(text):
     assert mood(text) == "do"
+
+
+@pytest.mark.parametrize("text", ["stop words, should i remove them?", "transfer learning = ?", "embeddings?",
+                                  "dropout layers, how many do I need?"])
+def test_a_term_then_the_question_is_a_question_though_the_term_reads_as_a_verb(text):
+    assert mood(text) == "ask"
+
+
+@pytest.mark.parametrize("text", ["run the neuron, what happens?", "train a cnn?", "stop the training, is that ok?"])
+def test_a_verb_with_its_object_then_a_question_is_still_a_request(text):
+    assert mood(text) == "do"
