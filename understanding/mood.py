@@ -74,6 +74,11 @@ BARE_TERM = re.compile(r"^\s*(?!(?:do|does|did|is|are|can|could|would|will|shoul
                        r"[\w.'-]{2,30}(?:\s+[\w.'-]{1,30}){0,3}\s*(?:=\s*)?\?+\s*$", re.I)
 # "run *the* neuron, what happens?": a verb with its object is a verb ("stop words, ..." is a noun)
 OBJECT = re.compile(r"\s+(?:the|a|an|my|this|it|me|us|some|that|our|your|one|them|these|those)\b", re.I)
+# "...instead of training from zero? do that", "... go ahead and train it": a question, then the
+# go-ahead to run what it asked about, is a request
+GO_AHEAD = re.compile(r"(?:^|[.?!,;]\s*|\b(?:so|then|and|now)\s+)(?:please\s+|pls\s+|just\s+|ok\s+)?"
+                      r"(?:do (?:that|it|this)|go ahead|go for it|run it|try it|train it|start it|make it happen)\b"
+                      r"[^?]{0,40}$", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -98,6 +103,8 @@ POSSIBLE = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:can|could)\s+(?:i|w
 def mood(text: str) -> str | None:
     """"do" for a request to run something, "ask" for a question or a described symptom."""
     head = text[:200]
+    if GO_AHEAD.search(head) and not EXPLAIN_ASK.search(head):
+        return "do"
     if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
         return "ask"
     if OBSERVED.search(head) and REPORTED.search(head) and not WANT.search(head):
@@ -119,7 +126,7 @@ def mood(text: str) -> str | None:
 
 
 def asks_how_or_why(text: str, command: str) -> bool:
-    """A reason or a workings asked for about a command: explained, not run."""
-    return bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)
+    """A reason or a workings asked for about a command: explained, not run (unless told to go ahead)."""
+    return not GO_AHEAD.search(text[:200]) and bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)
                 or EXPLAIN_ASK.search(text[:200]) or (
         EXPLAIN.match(text) and command.startswith(("train_", "export_"))))

@@ -22,7 +22,7 @@ import numpy as np
 from understanding import domain, language, pastes, readings, shapes, typos
 from understanding.cues import REUSE, TRAINING_WORDS, names_platform
 from understanding.lexical import Lexical
-from understanding.mood import BOOK, WH, asks_how_or_why, mood
+from understanding.mood import BOOK, GO_AHEAD, WH, asks_how_or_why, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -285,7 +285,7 @@ class Router:
             if not WH.search(text):  # "..., what architecture would you pick": a question still
                 commands += sorted((i for i in per_intent if i in self.commands), key=lambda i: -per_intent[i])[:1]
             for command in commands:
-                margin = OFFER_MARGIN if command == best.offer_intent else DO_MARGIN
+                margin = DO_MARGIN if command != best.offer_intent else 1.0 if GO_AHEAD.search(text) else OFFER_MARGIN
                 # when even the best entry is too far to answer, a near command beats "not sure"
                 floor = INTENT_THRESHOLD if top >= ANSWER_THRESHOLD else NOT_SURE_FLOOR
                 if per_intent.get(command, -1.0) >= floor and top - per_intent[command] < margin:

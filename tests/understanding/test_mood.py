@@ -122,3 +122,15 @@ def test_a_term_then_the_question_is_a_question_though_the_term_reads_as_a_verb(
 @pytest.mark.parametrize("text", ["run the neuron, what happens?", "train a cnn?", "stop the training, is that ok?"])
 def test_a_verb_with_its_object_then_a_question_is_still_a_request(text):
     assert mood(text) == "do"
+
+
+@pytest.mark.parametrize("text", ["could we start from an already trained network? do that",
+                                  "is a tiny neuron enough for y=2x-1? go ahead and train it"])
+def test_a_question_then_the_go_ahead_is_a_request(text):
+    assert mood(text) == "do"
+    assert not asks_how_or_why(text, "train_transfer")
+
+
+@pytest.mark.parametrize("text", ["what is dropout? and why do it", "should I do it?", "how do I do that?"])
+def test_do_it_inside_a_question_is_no_go_ahead(text):
+    assert mood(text) == "ask"

@@ -156,6 +156,12 @@ def test_router_reads_a_quoted_greeting_as_part_of_a_request_not_as_a_greeting(r
     assert router.understand("good morning!").intent == "greet"
 
 
+def test_router_runs_what_a_question_asked_about_when_told_to_go_ahead(router):
+    text = "could we start from an already trained network instead of from nothing? do that"
+    assert router.understand(text).intent == "train_transfer"
+    assert router.understand("could we start from an already trained network instead of from nothing?").intent == "faq"
+
+
 def test_router_answers_a_symptom_instead_of_running_the_skill(router):
     decision = router.understand("my digits classifier is stuck at 10% accuracy whatever I do")
     assert decision.intent == FAQ and decision.entry_id is not None
