@@ -12,7 +12,7 @@ PLACES = (r"phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?page
 PLATFORM = re.compile(rf"\b(?:{PLACES})\b", re.I)
 # The platform as where the model goes ("on my phone", "ready for android", "into a web page"), or
 # a format or runtime named outright; "my phone company charged me a fee" names a phone, not a target.
-FORMAT = re.compile(r"\b(?:tflite|tf\.?js|litert|model\.json|javascript|react|node(?:\.?js)?|on[- ]device|"
+FORMAT = re.compile(r"\b(?:tflite|tf\.?js|litert|model\.json|node\.?js|on[- ]device|"
                     r"client[- ]side|web[- ]deployable)\b", re.I)
 DESTINATION = re.compile(rf"\b(?:on|onto|in|into|for|to|inside|within|across|ready|deploy\w*|ship\w*|port\w*|"
                          rf"run\w*|put|get)\s+(?:[\w'-]+\s+){{0,3}}?(?:{PLACES})\b", re.I)
@@ -22,8 +22,10 @@ def names_platform(text: str) -> bool:
     """Whether a request says where its model should run (the export's cue)."""
     return bool(FORMAT.search(text) or DESTINATION.search(text[:400]))
 
-# ... and more when nothing in it asks for a training: "put the review classifier on my website"
-# names the model (0.88 to its training) only to say which one goes to the site (0.64).
+
+# A platform favours the export more when nothing in the request asks for a training: "put the
+# review classifier on my website" names the model (0.88 to its training) only to say which one
+# goes to the site (0.64).
 TRAINING_WORDS = re.compile(r"\b(?:train|trian|teach|fit|retrain|learn|build|from scratch)\b", re.I)
 # A request naming a trained model to start from ("use somebody else's trained vision model for
 # my bird photos", "fine-tune a pre-trained convnet") asks for transfer learning, not a CNN from zero.

@@ -18,7 +18,7 @@ VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni
 DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
                       rf"alright\s+|right\s+|hey\s+)?(?:{VERBS})\b"
                       # "forecast is awesome on the training years": a noun, not an imperative
-                      r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)", re.I)
+                      r"(?!\s+(?:is|was|are|were|looks?|seems?|keeps?)\b)(?<!stop(?= words))", re.I)
 WANT = re.compile(r"\b(?:can you|could you|would you|will you|can u|could u|i want(?: you)? to|i wanna|"
                   r"i'd like(?: you)? to|"
                   # "any chance u could make me a robot poet", "could we train an rnn on it"
@@ -63,20 +63,18 @@ SEEN = re.compile(r"\b(?:drops?|dropped|sits?|sat|stopped|stops|stays?|stayed|go
 # learner saw after doing it, told to ask why, not a request, though it opens with a verb.
 OBSERVED = re.compile(r"\b(?:takes? (?:forever|ages|so long)|drags? on|"
                       r"(?:is|are|got|gets|looks?) (?:actually |way |much |even )?(?:worse|slower)|"
-                      r"overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|misses|missed|"
+                      r"overfits? (?:in|after|by|at)|always (?:late|wrong|behind)|"
                       r"did i (?:break|mess|do)|is (?:this|it) a bug|bug\?)", re.I)
-REPORTED = re.compile(r"\b(?:now|but|it|it'?s|i'?m|im|my|after|then)\b", re.I)
+REPORTED = re.compile(r"[,.;]\s|\.\.\.|\b(?:now|but|and|after|then)\b", re.I)  # ... after a clause break
 # "stop words, should i remove them?": a noun that reads as a verb, then the question itself
-THEN_ASKED = re.compile(r"[,;:]\s*(?:and\s+|so\s+)?(?:should|do|does|is|are|can (?!you|u\b)|could (?!you|u\b)|how|what|"
+THEN_ASKED = re.compile(r"[,;]\s*(?:and\s+|so\s+)?(?:should|do|does|is|are|can (?!you|u\b)|could (?!you|u\b)|how|what|"
                         r"why|when|which)\b[^?]{0,120}\?", re.I)
 # "transfer learning = ?", "embeddings?": a term and a question mark is a question
 BARE_TERM = re.compile(r"^\s*(?!(?:do|does|did|is|are|can|could|would|will|should|have|has|any|anything)\b)"
                        r"[\w.'-]{2,30}(?:\s+[\w.'-]{1,30}){0,3}\s*(?:=\s*)?\?+\s*$", re.I)
-# "run *the* neuron, what happens?": a verb with its object is a verb ("stop words, ..." is a noun)
-OBJECT = re.compile(r"\s+(?:the|a|an|my|this|it|me|us|some|that|our|your|one|them|these|those)\b", re.I)
 # "...instead of training from zero? do that", "... go ahead and train it": a question, then the
 # go-ahead to run what it asked about, is a request
-GO_AHEAD = re.compile(r"(?:^|[.?!,;]\s*|\b(?:so|then|and|now)\s+)(?:please\s+|pls\s+|just\s+|ok\s+)?"
+GO_AHEAD = re.compile(r"(?:^|[.?!]\s*)(?:please\s+|pls\s+|just\s+|ok\s+|so\s+|then\s+|now\s+)?"
                       r"(?:do (?:that|it|this)|go ahead|go for it|run it|try it|train it|start it|make it happen)\b"
                       r"[^?]{0,40}$", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
@@ -103,14 +101,13 @@ POSSIBLE = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:can|could)\s+(?:i|w
 def mood(text: str) -> str | None:
     """"do" for a request to run something, "ask" for a question or a described symptom."""
     head = text[:200]
-    if GO_AHEAD.search(head) and not EXPLAIN_ASK.search(head):
+    if goes_ahead(head):
         return "do"
     if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
         return "ask"
     if OBSERVED.search(head) and REPORTED.search(head) and not WANT.search(head):
         return "ask"
-    if (THEN_ASKED.search(head) or BARE_TERM.match(head)) and not WANT.search(head) and not (
-            DO_START.match(head) and OBJECT.match(head[DO_START.match(head).end():])):
+    if (THEN_ASKED.search(head) or BARE_TERM.match(head)) and not WANT.search(head) and not DO_START.match(head):
         return "ask"
     # "what architecture would you pick?" is a question, though "would you" often asks for a run
     if DO_START.match(head) or (WANT.search(head) and not WH.match(head.lstrip())):
@@ -125,8 +122,13 @@ def mood(text: str) -> str | None:
     return None
 
 
+def goes_ahead(text: str) -> bool:
+    """"...? do that": the go-ahead to run what a question asked about (an explanation asked for is none)."""
+    return bool(GO_AHEAD.search(text[:200]) and not EXPLAIN_ASK.search(text[:200]))
+
+
 def asks_how_or_why(text: str, command: str) -> bool:
     """A reason or a workings asked for about a command: explained, not run (unless told to go ahead)."""
-    return not GO_AHEAD.search(text[:200]) and bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)
+    return not goes_ahead(text[:200]) and bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)
                 or EXPLAIN_ASK.search(text[:200]) or (
         EXPLAIN.match(text) and command.startswith(("train_", "export_"))))

@@ -177,7 +177,8 @@ REVIEW_CODE = re.compile(
 # "is this right?" under a model asks for its review; under a generation loop or a tokenizer call,
 # whether that construct is used right, which the entry about it answers (the review reads models).
 IS_RIGHT = re.compile(r"\bis\s+(?:this|my\s+(?:code|model))\s+(?:right|correct|ok|okay)\b", re.I)
-MODEL_CODE = re.compile(r"\b(?:Sequential|layers\.\w|Model\(|compile\(|fit\(|\.add\()")
+MODEL_CODE = re.compile(r"\b(?:Sequential|Model\(|compile\(|fit\(|\.add\(|layers\.(?:Dense|Conv\w*|LSTM|GRU|"
+                        r"SimpleRNN|Embedding|Bidirectional|Flatten|Dropout|MaxPool\w*))")
 
 
 def code_request(text: str) -> str | None:
@@ -185,25 +186,27 @@ def code_request(text: str) -> str | None:
     if "```" not in text and kind(text) != "code":
         return None
     said = words(text).replace("```", " ")
-    if RUN_CODE.search(said) and not REVIEW_CODE.search(said):
+    reviews = REVIEW_CODE.search(said) or (IS_RIGHT.search(said) and MODEL_CODE.search(" ".join(code_lines(text))))
+    if RUN_CODE.search(said) and not reviews:
         return "run_my_code"
-    if REVIEW_CODE.search(said) or (IS_RIGHT.search(said) and MODEL_CODE.search(text)):
-        return "review_code"
-    return None
+    return "review_code" if reviews else None
 
 
 # "what does the middle line buy me", "why include_top False": a question about one construct of
 # a pasted fragment. The lines it points at, by place or by a name it shares with the code, say
-# which construct; the rest of the fragment is context.
+# which construct; the rest of the fragment is context. "line 3" counts the lines as pasted.
 PLACE = re.compile(r"\b(first|second|third|middle|last|final|top|bottom)\s+(?:(two|2|three|3)\s+)?"
-                   r"(?:line|one|layer|call|statement)s?\b|\bline\s+(\d{1,3})\b", re.I)
+                   r"(line|one|layer|call|statement)s?\b|\bline\s+(\d{1,3})\b", re.I)
 COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
-# a name, or a number that is no single digit ("the 0.2", "the 64")
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,40}|(?<![\w.])(?:\d{1,6}\.\d{1,6}|\d{2,6})(?![\w.])")
+LAYER_LINE = re.compile(r"\blayers\.\w|\b(?:Dense|Conv[123]D|LSTM|GRU|SimpleRNN|Embedding|Flatten|Dropout)\(")
+# a name, or a number that is no single digit ("the 0.2", "the 64.")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,40}|(?<![\w.])(?:\d{1,6}\.\d{1,6}|\d{2,6})(?!\w|\.\d)")
 NOT_FOCUS = frozenset((
     "the", "this", "that", "and", "what", "why", "does", "do", "how", "line", "lines", "layer", "layers",
     "model", "keras", "tf", "for", "with", "not", "you", "your", "are", "is", "was", "its", "use", "used",
-    "one", "here", "there", "true", "false", "none",
+    "one", "here", "there", "true", "false", "none", "from", "first", "second", "third", "middle", "last",
+    "final", "top", "bottom", "code", "import", "data", "where", "come", "comes", "mean", "means", "doing",
+    "exactly", "just", "really", "part", "bit", "call", "statement", "all", "can", "should", "would",
 ))
 CALL = re.compile(r"\w\(")  # a call the code matcher let through is code, not the learner's words
 PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "middle": None, "last": -1, "final": -1, "bottom": -1}
@@ -212,21 +215,27 @@ PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "middle": None, "last":
 def focus(text: str) -> list[str]:
     """The code lines the learner's words point at (none when they point at the whole fragment)."""
     code = code_lines(text)
-    said = " ".join(line for line in _lines(text) if line.strip() not in code and not CALL.search(line))
+    known = set(code)
+    said = " ".join(line for line in _lines(text) if line.strip() not in known and not CALL.search(line))
     if len(code) < 2 or not said:
         return []
-    named = {n.lower() for n in NAME.findall(said)} - NOT_FOCUS
+    named = {n.lower() for n in NAME.findall(PLACE.sub(" ", said))} - NOT_FOCUS
     picked = [line for line in code if named & {n.lower() for n in NAME.findall(line)}]
+    pasted = [line.strip() for line in text.splitlines()[:400]]
+    layers = [line for line in code if LAYER_LINE.search(line)]
     for match in PLACE.finditer(said):
-        where, count, number = match.group(1), COUNTS.get((match.group(2) or "").lower(), 1), match.group(3)
-        if number:
+        where, amount, noun, number = match.groups()
+        count = COUNTS.get((amount or "").lower(), 1)
+        if number:  # the learner counts the lines as pasted, blank ones and all
             index = int(number) - 1
-            picked += code[index:index + 1]
-        elif PLACES[where.lower()] is None:
-            picked.append(code[len(code) // 2])
+            picked += [pasted[index]] if 0 <= index < len(pasted) and pasted[index] in known else []
+            continue
+        pool = layers if noun.lower() in ("layer", "one") and layers else code
+        if PLACES[where.lower()] is None:
+            picked.append(pool[len(pool) // 2])
         elif PLACES[where.lower()] == -1:
-            picked += code[-count:]
+            picked += pool[-count:]
         else:
-            picked += code[PLACES[where.lower()]:PLACES[where.lower()] + count]
+            picked += pool[PLACES[where.lower()]:PLACES[where.lower()] + count]
     picked = list(dict.fromkeys(picked))
     return picked if picked and len(picked) < len(code) else []

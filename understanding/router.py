@@ -22,7 +22,7 @@ import numpy as np
 from understanding import domain, language, pastes, readings, shapes, typos
 from understanding.cues import REUSE, TRAINING_WORDS, names_platform
 from understanding.lexical import Lexical
-from understanding.mood import BOOK, GO_AHEAD, WH, asks_how_or_why, mood
+from understanding.mood import BOOK, WH, asks_how_or_why, goes_ahead, mood
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -213,10 +213,10 @@ class Router:
             around = self._candidate_scores(self.encoder.embed([framed])[0], framed)
             takes = self.takes_text
             scores[takes] = np.maximum(scores[takes], around[takes]) + MOOD_BONUS
-            # "translate 'good morning' into Japanese": a greeting quoted is no greeting, and the
-            # frame alone may be the off-topic request
-            scores[self.is_social] = np.minimum(scores[self.is_social], around[self.is_social])
-            scores[self.is_off_topic] = np.maximum(scores[self.is_off_topic], around[self.is_off_topic])
+            # "translate 'good morning' into Japanese": a quoted greeting is none; the frame may be off-topic
+            if around[self.is_social].max() < scores[self.is_social].max() - LEAD:  # the quote held it
+                scores[self.is_social] = around[self.is_social]
+                scores[self.is_off_topic] = np.maximum(scores[self.is_off_topic], around[self.is_off_topic])
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
@@ -285,7 +285,7 @@ class Router:
             if not WH.search(text):  # "..., what architecture would you pick": a question still
                 commands += sorted((i for i in per_intent if i in self.commands), key=lambda i: -per_intent[i])[:1]
             for command in commands:
-                margin = DO_MARGIN if command != best.offer_intent else 1.0 if GO_AHEAD.search(text) else OFFER_MARGIN
+                margin = DO_MARGIN if command != best.offer_intent else 1.0 if goes_ahead(text) else OFFER_MARGIN
                 # when even the best entry is too far to answer, a near command beats "not sure"
                 floor = INTENT_THRESHOLD if top >= ANSWER_THRESHOLD else NOT_SURE_FLOOR
                 if per_intent.get(command, -1.0) >= floor and top - per_intent[command] < margin:
@@ -293,8 +293,8 @@ class Router:
         lead = top - self._best_other(scores, best.intent)
         clear_lead = top >= NOT_SURE_FLOOR and lead >= LEAD or (
             top >= DO_FLOOR and paste is None and mood(text) == "do"
-            and (lead >= DO_LEAD or top - max(entry_score, off_score) >= LEAD
-                 or (entry_score < ANSWER_THRESHOLD and top - off_score >= LEAD)))
+            and (lead >= DO_LEAD or (lead >= DO_LEAD / 2 and (top - max(entry_score, off_score) >= LEAD
+                 or (entry_score < ANSWER_THRESHOLD and top - off_score >= LEAD)))))
         if (best.entry_id is None and best.intent != OFF_TOPIC and (top >= INTENT_THRESHOLD or clear_lead)
                 and not (entries and self._asks_how_or_why(text, best.intent))):
             near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)

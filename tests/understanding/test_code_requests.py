@@ -63,3 +63,10 @@ def test_is_this_right_under_a_model_asks_for_its_review_under_another_fragment_
     loop = ("for _ in range(20):\n    seq = pad_sequences([tokenizer.texts_to_sequences([seed])[0]], maxlen=9)\n"
             "    seed += ' ' + tokenizer.index_word[int(np.argmax(model.predict(seq)))]\nis this right?")
     assert pastes.code_request(loop) is None
+
+
+
+def test_is_this_right_vetoes_a_run_under_a_model_and_a_tokenizer_layer_is_no_model():
+    assert pastes.code_request(f"{CODE}\ntrain this model, is this right?") == "review_code"
+    vectorizer = "vec = tf.keras.layers.TextVectorization(max_tokens=100)\nvec.adapt(texts)\nis this right?"
+    assert pastes.code_request(vectorizer) is None

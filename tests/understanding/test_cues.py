@@ -21,6 +21,8 @@ def test_a_platform_named_as_where_the_model_goes_is_the_exports_cue(text):
     "my phone company charged me an activation fee, can i get it refunded",
     "which android phones have the best cameras",
     "my browser history is gone, can you get it back",
+    "show me how the model would react to noisy digits",
+    "write me some javascript to sort a list",
 ])
 def test_a_platform_named_as_a_thing_of_everyday_life_is_no_cue(text):
     assert not names_platform(text)

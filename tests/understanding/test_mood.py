@@ -134,3 +134,17 @@ def test_a_question_then_the_go_ahead_is_a_request(text):
 @pytest.mark.parametrize("text", ["what is dropout? and why do it", "should I do it?", "how do I do that?"])
 def test_do_it_inside_a_question_is_no_go_ahead(text):
     assert mood(text) == "ask"
+
+
+@pytest.mark.parametrize("text", ["export to tflite?", "run again?", "show models?",
+                                  "train for 50 epochs, what happens?", "classify: is this movie good?",
+                                  "train a model on my digits that misses less"])
+def test_a_command_with_a_question_mark_or_a_question_after_it_stays_a_request(text):
+    assert mood(text) == "do"
+
+
+def test_a_run_word_inside_a_described_symptom_or_a_how_to_question_is_no_go_ahead():
+    assert mood("i trained it and then try it on new photos but it's always wrong") != "do"
+    text = "how would I train it myself in python, then run it"
+    assert mood(text) == "ask" and asks_how_or_why(text, "train_neuron")
+    assert asks_how_or_why("could you explain dropout? then train it", "train_vision")

@@ -139,8 +139,7 @@ def test_a_code_question_points_at_the_lines_it_names_by_place_or_by_name(asked,
     assert pastes.focus(CONVERTER + asked) == pointed
 
 
-@pytest.mark.parametrize("asked", ["what does this code do", "is converter right here",
-                                   "pre_trained_model.load_weights(f) what is it doing"])
+@pytest.mark.parametrize("asked", ["what does this code do", "is converter right here", "where does this come from"])
 def test_a_question_about_the_whole_fragment_or_a_name_on_every_line_points_at_nothing(asked):
     assert pastes.focus(CONVERTER + asked) == []
 
@@ -150,3 +149,19 @@ def test_a_number_the_question_quotes_points_at_the_line_that_sets_it_but_a_sing
     assert pastes.focus(layers + "whats the 0.2") == ["tf.keras.layers.Dropout(0.2),"]
     assert pastes.focus(layers + "and why 512") == ["tf.keras.layers.Dense(512, activation='relu'),"]
     assert pastes.focus(layers + "why is it not exactly 2") == []
+
+
+MODEL = """from tensorflow import keras
+model = keras.Sequential([
+    keras.layers.Dense(64, activation='relu'),
+    keras.layers.Dense(10, activation='softmax')
+])
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
+"""
+
+
+def test_a_layer_named_by_place_is_counted_among_the_layers_and_a_line_number_among_the_lines_as_pasted():
+    assert pastes.focus(MODEL + "what does the first layer do") == ["keras.layers.Dense(64, activation='relu'),"]
+    assert pastes.focus(MODEL + "why softmax on the last one") == ["keras.layers.Dense(10, activation='softmax')"]
+    assert pastes.focus("x = load()\n\ny = x * 2\nz = y + 1\nwhat does line 3 do") == ["y = x * 2"]
+    assert pastes.focus(MODEL + "what is line 10") == []
