@@ -9,7 +9,6 @@ import re
 PLACES = (r"phones?|android|ios|iphone|mobile|browsers?|node(?:\.?js)?|web ?pages?|"
           r"microcontrollers?|raspberry pi|edge devices?|on[- ]device|tflite|tf\.?js|litert|"
           r"web ?sites?|web[- ]?apps?|web[- ]deployable|client[- ]side|react|javascript|model\.json")
-PLATFORM = re.compile(rf"\b(?:{PLACES})\b", re.I)
 # The platform as where the model goes ("on my phone", "ready for android", "into a web page"), or
 # a format or runtime named outright; "my phone company charged me a fee" names a phone, not a target.
 FORMAT = re.compile(r"\b(?:tflite|tf\.?js|litert|model\.json|node\.?js|on[- ]device|"

@@ -231,11 +231,12 @@ def focus(text: str) -> list[str]:
             picked += [pasted[index]] if 0 <= index < len(pasted) and pasted[index] in known else []
             continue
         pool = layers if noun.lower() in ("layer", "one") and layers else code
-        if PLACES[where.lower()] is None:
+        start = PLACES[where.lower()]
+        if start is None:
             picked.append(pool[len(pool) // 2])
-        elif PLACES[where.lower()] == -1:
+        elif start == -1:
             picked += pool[-count:]
         else:
-            picked += pool[PLACES[where.lower()]:PLACES[where.lower()] + count]
+            picked += pool[start:start + count]
     picked = list(dict.fromkeys(picked))
     return picked if picked and len(picked) < len(code) else []

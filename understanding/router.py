@@ -140,7 +140,7 @@ class Router:
                           for entry in (self.entries.get(c.entry_id or "") for c in candidates)]
         self.is_ama = np.array([c.entry_id is not None and self.entries[c.entry_id].kind == "ama"
                                 for c in candidates])
-        self.texts, self.vectors = texts, encoder.embed_many(texts)
+        self.vectors = encoder.embed_many(texts)
         self.lexical = Lexical(texts, TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True))
         # Phrasings are added candidate by candidate, so each candidate's rows are one run.
         self._starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]])
@@ -214,9 +214,9 @@ class Router:
             takes = self.takes_text
             scores[takes] = np.maximum(scores[takes], around[takes]) + MOOD_BONUS
             # "translate 'good morning' into Japanese": a quoted greeting is none; the frame may be off-topic
-            if around[self.is_social].max() < scores[self.is_social].max() - LEAD:  # the quote held it
-                scores[self.is_social] = around[self.is_social]
-                scores[self.is_off_topic] = np.maximum(scores[self.is_off_topic], around[self.is_off_topic])
+            social, off = self.is_social, self.is_off_topic
+            if social.any() and around[social].max() < scores[social].max() - LEAD:  # the quote held it
+                scores[social], scores[off] = around[social], np.maximum(scores[off], around[off])
         if paste is not None:
             scores[~self.is_entry] = -1.0  # a paste is a question, never a command or a decline
         if errors:
@@ -293,8 +293,8 @@ class Router:
         lead = top - self._best_other(scores, best.intent)
         clear_lead = top >= NOT_SURE_FLOOR and lead >= LEAD or (
             top >= DO_FLOOR and paste is None and mood(text) == "do"
-            and (lead >= DO_LEAD or (lead >= DO_LEAD / 2 and (top - max(entry_score, off_score) >= LEAD
-                 or (entry_score < ANSWER_THRESHOLD and top - off_score >= LEAD)))))
+            and (lead >= DO_LEAD or (lead >= DO_LEAD / 2 and top - off_score >= LEAD
+                                     and (top - entry_score >= LEAD or entry_score < ANSWER_THRESHOLD))))
         if (best.entry_id is None and best.intent != OFF_TOPIC and (top >= INTENT_THRESHOLD or clear_lead)
                 and not (entries and self._asks_how_or_why(text, best.intent))):
             near = next((i for i in entries if self.candidates[i].offer_intent == best.intent), None)
