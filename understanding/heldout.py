@@ -15,7 +15,7 @@ from understanding.devset import SKILL_INTENTS
 from understanding.router import FAQ, OFF_TOPIC
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ROOT / "tests" / "faq" / "heldout" / "round7.yml"  # the newest blind set
+HELD_OUT = ROOT / "tests" / "faq" / "heldout" / "round8.yml"  # the newest blind set
 # The writer's "lessons" means the lesson commands: listing them or starting one.
 # Round 3 names the export's format; the router's intent is export_model either way (the format
 # is the entity Rasa extracts, not scored here).

@@ -8,7 +8,7 @@ from understanding import heldout
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("name", ["round2", "round3", "round4", "round5", "round6", "round7"])
+@pytest.mark.parametrize("name", ["round2", "round3", "round4", "round5", "round6", "round7", "round8"])
 def test_each_held_out_set_keeps_its_frozen_size_and_a_judged_sheet_judges_every_question(name):
     path = heldout.HELD_OUT.with_name(f"{name}.yml")
     data = yaml.safe_load(path.read_text())
