@@ -77,6 +77,10 @@ BARE_TERM = re.compile(r"^\s*(?!(?:do|does|did|is|are|can|could|would|will|shoul
 GO_AHEAD = re.compile(r"(?:^|[.?!]\s*)(?:please\s+|pls\s+|just\s+|ok\s+|so\s+|then\s+|now\s+)?"
                       r"(?:do (?:that|it|this)|go ahead|go for it|run it|try it|train it|start it|make it happen)\b"
                       r"[^?]{0,40}$", re.I)
+# "run a windowed dnn on the sunspots data and ...": a run verb opening the message, then what to
+# run: the closest topic says which skill ("run through", "train of thought" are no run).
+RUN_OPENING = re.compile(r"^\s*(?:please\s+|pls\s+|now\s+|ok\s+)?(?:run|train|fit|launch|kick off)\s+"
+                         r"(?:a|an|the|my|some|that|this|one|me a)\s+(?!of\b)[^?]{0,200}$", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 
@@ -97,13 +101,20 @@ HOW_MYSELF = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?how\s+(?:would|could
 POSSIBLE = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:can|could)\s+(?:i|we|one|people)\s+[\w-]+"
                       r"(?:\s+\w+)?\s+(?:a|an|any|some)\b[^?]{0,150}\?", re.I)
 
+# "will this book work for me if I only know javascript?": a yes/no question about a thing, not a
+# request, though "for me" often asks for a run; "would it be possible to train..." still asks for one.
+YES_NO = re.compile(r"^\s*(?:so\s+|and\s+|but\s+|ok\s+)?(?:will|would|does|do|is|are|should)\s+"
+                    r"(?:this|it|that|these|those|the|a|an|my|your|tensorflow|keras)\s+"
+                    r"(?!(?:be\s+)?(?:possible|able)\b|mind\b)[^?]{0,200}\?\s*$", re.I)
+
 
 def mood(text: str) -> str | None:
     """"do" for a request to run something, "ask" for a question or a described symptom."""
     head = text[:200]
     if goes_ahead(head):
         return "do"
-    if COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head):
+    if (COMBINE.match(head) or HOW_MYSELF.match(head) or POSSIBLE.match(head) or EXPLAIN_ASK.search(head)
+            or YES_NO.match(head)):
         return "ask"
     if OBSERVED.search(head) and REPORTED.search(head) and not WANT.search(head):
         return "ask"
@@ -125,6 +136,11 @@ def mood(text: str) -> str | None:
 def goes_ahead(text: str) -> bool:
     """"...? do that": the go-ahead to run what a question asked about (an explanation asked for is none)."""
     return bool(GO_AHEAD.search(text[:200]) and not EXPLAIN_ASK.search(text[:200]))
+
+
+def opens_with_run(text: str) -> bool:
+    """"train a forecaster on sunspots ...": an explicit run, whatever its best reading explains."""
+    return bool(RUN_OPENING.match(text[:200]) and not EXPLAIN_ASK.search(text[:200]))
 
 
 def asks_how_or_why(text: str, command: str) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from understanding import domain, language, pastes, readings, shapes, typos
 from understanding.cues import REUSE, TRAINING_WORDS, names_platform
 from understanding.lexical import Lexical
-from understanding.mood import BOOK, WH, asks_how_or_why, goes_ahead, mood
+from understanding.mood import BOOK, WH, asks_how_or_why, goes_ahead, mood, opens_with_run
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -284,8 +284,11 @@ class Router:
             commands = [best.offer_intent] if best.offer_intent else []
             if not WH.search(text):  # "..., what architecture would you pick": a question still
                 commands += sorted((i for i in per_intent if i in self.commands), key=lambda i: -per_intent[i])[:1]
+            told = goes_ahead(text) or opens_with_run(text)  # told to run it: the entry's offer runs
             for command in commands:
-                margin = DO_MARGIN if command != best.offer_intent else 1.0 if goes_ahead(text) else OFFER_MARGIN
+                if command == best.offer_intent and told and top >= ANSWER_THRESHOLD:
+                    return result(command, score=per_intent.get(command, top))
+                margin = DO_MARGIN if command != best.offer_intent else OFFER_MARGIN
                 # when even the best entry is too far to answer, a near command beats "not sure"
                 floor = INTENT_THRESHOLD if top >= ANSWER_THRESHOLD else NOT_SURE_FLOOR
                 if per_intent.get(command, -1.0) >= floor and top - per_intent[command] < margin:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from understanding.mood import asks_how_or_why, mood
+from understanding.mood import asks_how_or_why, mood, opens_with_run
 
 
 @pytest.mark.parametrize("text", [
@@ -148,3 +148,27 @@ def test_a_run_word_inside_a_described_symptom_or_a_how_to_question_is_no_go_ahe
     text = "how would I train it myself in python, then run it"
     assert mood(text) == "ask" and asks_how_or_why(text, "train_neuron")
     assert asks_how_or_why("could you explain dropout? then train it", "train_vision")
+
+
+@pytest.mark.parametrize("text", ["will this course work for me if I mostly write javascript?",
+                                  "does the book suit me if I only did a bit of coding?",
+                                  "is my model good enough for me to ship?"])
+def test_a_yes_no_question_about_a_thing_is_a_question_though_it_says_for_me(text):
+    assert mood(text) == "ask"
+
+
+def test_would_it_be_possible_still_asks_for_the_run():
+    assert mood("would it be possible to train a digit classifier for me?") == "do"
+
+
+@pytest.mark.parametrize("text", ["run a small dense net on the sunspot numbers and report the error",
+                                  "train a convnet on my flowers for 5 epochs", "please fit the one neuron model"])
+def test_a_run_verb_opening_the_message_tells_tutor_to_run(text):
+    assert opens_with_run(text)
+
+
+@pytest.mark.parametrize("text", ["run through what a window is", "train of thought: is a cnn a dense net?",
+                                  "run a window over it, why does that help?",
+                                  "can you explain why I train a model for several epochs"])
+def test_a_run_verb_that_runs_nothing_or_a_question_is_no_order(text):
+    assert not opens_with_run(text)
