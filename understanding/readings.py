@@ -12,8 +12,8 @@ Nothing is read when the message does not quote both splits of one metric.
 import re
 
 CLAUSE = re.compile(r"[,;!?\n]+|\.(?=\s|$)|\b(?:and|but|while|whereas|though|vs\.?|versus)\b", re.I)
-SPLIT = re.compile(r"\b(?:(?P<train>train(?:ing)?|trn)|(?P<held>val(?:id(?:ation)?)?|dev|test(?:ing)?|hold-?out))\b",
-                   re.I)
+SPLIT = re.compile(r"\b(?:(?P<train>train(?:ing)?|trn)|(?P<held>val(?:id(?:ation)?)?|valdiation|vaildation|valiation|"
+                   r"validaton|dev|test(?:ing)?|hold-?out))\b", re.I)
 KERAS = re.compile(r"\b(val_)?(loss|acc(?:uracy)?)\s*[:=]\s*(\d+(?:\.\d+)?)", re.I)  # "val_loss: 0.41"
 LOSS = re.compile(r"\bloss\b", re.I)
 ACCURACY = re.compile(r"\bacc(?:uracy)?\b|%|\bpercent\b", re.I)
@@ -50,10 +50,12 @@ def quoted(text: str) -> dict[tuple[str, str], float]:
         found.setdefault(("validation" if m.group(1) else "train", metric), float(m.group(3)))
     if any(split == "validation" for split, _ in found):
         return found
+    named = None  # "training accuracy 99% but validation hovers around 70": the metric named last carries over
     for clause in CLAUSE.split(text):
         for split, segment in _segments(clause or ""):
             number = NUMBER.search(segment)
-            metric = "loss" if LOSS.search(segment) else "accuracy" if ACCURACY.search(segment) else None
+            metric = "loss" if LOSS.search(segment) else "accuracy" if ACCURACY.search(segment) else named
+            named = metric
             if number is None or metric is None or (metric == "accuracy" and not 0 <= _value(number) <= 1):
                 continue
             found.setdefault((split, metric), _value(number) if metric == "accuracy" else float(number.group(1)))

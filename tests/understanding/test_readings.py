@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
     ("Epoch 9/10 - loss: 0.02 - accuracy: 0.995 - val_loss: 1.3 - val_accuracy: 0.74", "accuracy_gap"),
     ("training loss 0.08, validation loss 2.4 and rising", "loss_gap"),
     ("weird, my validation accuracy is 0.93 and training accuracy only 0.86", "validation_above"),
+    # the metric named once carries over; a misspelt split still counts
+    ("training accuracy reaches 98% in two epochs but validation sits near 65", "accuracy_gap"),
+    ("train acc 0.97, valdiation 0.71", "accuracy_gap"),
 ])
 def test_quoted_training_and_validation_numbers_read_as_their_comparison(text, shown):
     assert readings.reading(text) == shown
