@@ -82,9 +82,12 @@ OTHER_WORLD = re.compile(
     # school and its policies, building, trading, elections and courts, the pantry, signals coursework
     r"high schools?|school district|truancy|graduation rates?|concrete|fence posts?|drywall|"
     r"day-?trad\w*|stocks?|stock market|crossover strategy|forex|electoral|elections?|votes?|voters?|"
-    r"jury|juries|court|courtroom|pantry|jars|sourdough|dough|bread|pulses|fourier|laplace)\b", re.I)
+    r"jury|juries|court|courtroom|pantry|jars|sourdough|dough|bread|pulses|fourier|laplace|"
+    # crafts, word games, gaming gear, signals and statistics coursework
+    r"sewing|stitch\w*|knit\w*|crochet|yarn|quilt\w*|scrabble|crossword|wordle|dpi|mouse sensitivity|"
+    r"headsets?|dsp|audio signals?|anova|t-test|titration)\b", re.I)
 # Other programming (web pages, databases, apps): no ML sense unless a model or its training is named.
-CODE_WORLD = re.compile(r"\b(?:java|kotlin|javascript|typescript|css|html|sql|mysql|postgres|php|ruby|"
+CODE_WORLD = re.compile(r"\b(?:matlab|java|kotlin|javascript|typescript|css|html|sql|mysql|postgres|php|ruby|"
                         r"swift|swiftui|rust|golang|c#|decorators?|react|django|flask|wordpress|"
                         r"linked lists?|regex)\b", re.I)
 MODEL_WORDS = re.compile(r"\b(?:models?|train\w*|text|csv|layers?|predict\w*|tensors?|tf\.\w+|gpus?|"

@@ -316,3 +316,25 @@ def test_router_runs_a_near_command_for_a_request_no_entry_is_close_enough_to_an
 def test_router_still_declines_an_everyday_request_that_reads_like_a_run(router):
     assert router.understand("Write my cover letter for a barista job.").intent == OFF_TOPIC
     assert router.understand("write a nasty message I can send to bully a kid in my class").intent == OFF_TOPIC
+
+
+@pytest.mark.parametrize("text, intent", [  # the closest entry explains; its offer is what to run
+    ("run a windowed dense model on the sunspot series and tell me its mae against the naive forecast",
+     "train_timeseries"),
+    ("train a sentiment classifier on the sarcasm headlines and show me the validation accuracy",
+     "train_sentiment"),
+])
+def test_router_runs_the_best_entrys_offer_when_the_message_opens_with_a_run_verb(router, text, intent):
+    assert router.understand(text).intent == intent
+
+
+def test_router_answers_a_yes_no_question_about_the_book_instead_of_running_an_export(router):
+    found = router.understand("will this book suit me if I've mostly written javascript and little python?")
+    assert found.intent == FAQ and found.entry_id is not None
+
+
+@pytest.mark.parametrize("text", ["what does a pooling stitch mean in my sewing pattern",
+                                  "is tensor a word I can play in scrabble",
+                                  "how do I convolve two audio signals in matlab"])
+def test_router_declines_a_shared_word_in_crafts_games_or_signal_coursework(router, text):
+    assert router.understand(text).intent == OFF_TOPIC
