@@ -240,3 +240,9 @@ def focus(text: str) -> list[str]:
             picked += pool[start:start + count]
     picked = list(dict.fromkeys(picked))
     return picked if picked and len(picked) < len(code) else []
+
+
+def takes_text(examples: list[str]) -> bool:
+    """Whether an intent's examples mostly carry a sentence of their own ("tokenize 'I loved it'")."""
+    framed = sum(1 for e in examples if frame(e))
+    return bool(examples) and framed >= 0.3 * len(examples)

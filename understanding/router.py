@@ -31,6 +31,7 @@ MOOD_BONUS = 0.04
 ERROR_WEIGHT = 0.4  # how much a pasted error line's match with an entry's known errors adds
 SHAPE_WEIGHT = 0.6  # ... and within that match, how much the two shapes' relation counts (shapes.py)
 FOCUS_WEIGHT = 0.5  # a code question's pointed-at lines (pastes.focus), against the whole fragment
+ASKED_WEIGHT = 0.2  # ... and its own words around it (rounds 2-7: 0.2 +2, 0.3 +2 but a dev loss, 0.4 -3)
 API_WEIGHT = 0.3  # a paste's API names (from_saved_model) found in an entry's answer or errors
 AMA_BONUS = 0.05  # for the AMA entries, when a message is about the book or its author
 ANSWER_THRESHOLD = 0.58  # an entry this close is answered; below it "not sure" (or a decline)
@@ -43,9 +44,7 @@ OFF_TOPIC_MARGIN = 0.03  # off-topic within this of the best entry: decline, not
 # "train a neural network to crack my neighbour's wifi" (by 0.52) still is.
 ML_TERM_LIFT = 0.25
 AMBIGUOUS = 0.03  # a command and an explanation this close: offer both
-# A request ("show me", "train", "can you") whose best match is an entry offering a command runs
-# that command when it is this close. Development set: 0.05 -> +1 skill request, 0.12 -> +3 and
-# nothing else moved, 0.2 -> one paraphrase lost.
+# A request whose best match is an entry runs the nearest command this close (dev: 0.05 +1, 0.12 +3, 0.2 -1)
 DO_MARGIN = 0.12
 # ... and the best entry's own offer runs when this close: "convert the model to tflite" names the
 # TFLite entry (1.07) whose offer is the export (0.94).
@@ -131,7 +130,7 @@ class Router:
         self.is_transfer = np.array([c.intent == "train_transfer" for c in candidates])
         self.is_export = np.array([c.intent in commands and c.intent.startswith("export") for c in candidates])
         # Commands run on the learner's own sentence: most of their examples quote one.
-        self.takes_text = np.array([c.intent in commands and intent_takes_text(intents.get(c.intent, []))
+        self.takes_text = np.array([c.intent in commands and pastes.takes_text(intents.get(c.intent, []))
                                     for c in candidates])
         self.is_off_topic = np.array([c.intent == OFF_TOPIC for c in candidates])
         self.is_social = np.array([c.intent in SOCIAL for c in candidates])
@@ -203,6 +202,10 @@ class Router:
             pointed_text = " ".join(" ".join([pastes.words(original), *pointed]).split())
             scores = ((1 - FOCUS_WEIGHT) * scores
                       + FOCUS_WEIGHT * self._candidate_scores(self.encoder.embed([pointed_text])[0], pointed_text))
+        asked = pastes.words(original) if paste == "code" else ""
+        if len(asked.split()) >= 3:  # "why freeze it": the learner's own question, beside the code it is about
+            scores = ((1 - ASKED_WEIGHT) * scores
+                      + ASKED_WEIGHT * self._candidate_scores(self.encoder.embed([asked])[0], asked))
         readings.lift(scores, self._entry_rows, text)  # "train acc 99%, val 72%": the entries for that gap
         framed = pastes.frame(text) if paste is None else None
         if framed:
@@ -346,8 +349,3 @@ class Router:
         weights /= weights.sum()
         return [(self._intent_names[i], round(float(weights[i]), 4)) for i in np.argsort(-weights, kind="stable")]
 
-
-def intent_takes_text(examples: list[str]) -> bool:
-    """Whether an intent's examples mostly carry a sentence of their own ("tokenize 'I loved it'")."""
-    framed = sum(1 for e in examples if pastes.frame(e))
-    return bool(examples) and framed >= 0.3 * len(examples)

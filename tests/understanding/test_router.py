@@ -338,3 +338,10 @@ def test_router_answers_a_yes_no_question_about_the_book_instead_of_running_an_e
                                   "how do I convolve two audio signals in matlab"])
 def test_router_declines_a_shared_word_in_crafts_games_or_signal_coursework(router, text):
     assert router.understand(text).intent == OFF_TOPIC
+
+
+def test_router_weighs_the_learners_own_question_beside_the_code_it_pastes(router):
+    text = ("base = tf.keras.applications.InceptionV3(include_top=False, weights='imagenet')\n"
+            "for layer in base.layers:\n    layer.trainable = False\n"
+            "why do we stop these layers from learning, wont that hurt on my own photos?")
+    assert router.understand(text).entry_id == "code-trainable-false"
