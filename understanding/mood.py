@@ -12,7 +12,8 @@ VERBS = (r"train|run|show|teach|build|fit|forecast|predict|generate|write|tokeni
          r"retrain|go|do|let'?s|lets|get|download|package|save|split|turn|analy[sz]e|score|rate|"
          r"check|compare|learn|trian|traing|forcast|tokenise|"
          # other everyday imperatives learners use for a request ("grab a pretrained net...")
-         r"grab|spin|fire|kick|whip|set up|setup|put|take|use|reuse|fine-?tune|package|shrink|"
+         r"grab|spin|fire|kick|whip|set up|setup|put|take|use|reuse|fine[- ]?tune|package|shrink|squish|compress|"
+         r"quanti[sz]e|"
          r"squeeze|bundle|list|seed|feed|plot|draw|sketch|create|spit|produce|prepare|hook|load|freeze|compose|"
          r"repurpose|borrow|port|ship|piggyback|recreate|replay|redo|rebuild|code up|knock out|cook up")
 DO_START = re.compile(rf"^\s*(?:please\s+|pls\s+|ok\s+|okay\s+|now\s+|so\s+|and\s+|then\s+|"
@@ -79,8 +80,15 @@ GO_AHEAD = re.compile(r"(?:^|[.?!]\s*)(?:please\s+|pls\s+|just\s+|ok\s+|so\s+|th
                       r"[^?]{0,40}$", re.I)
 # "run a windowed dnn on the sunspots data and ...": a run verb opening the message, then what to
 # run: the closest topic says which skill ("run through", "train of thought" are no run).
-RUN_OPENING = re.compile(r"^\s*(?:please\s+|pls\s+|now\s+|ok\s+)?(?:run|train|fit|launch|kick off)\s+"
-                         r"(?:a|an|the|my|some|that|this|one|me a)\s+(?!of\b)[^?]{0,200}$", re.I)
+RUN_OPENING = re.compile(r"^\s*(?:please\s+|pls\s+|now\s+|ok\s+)?"
+                         r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?)?"  # "can you run ..."
+                         r"(?:(?:run|train|fit|launch|kick off|fine[- ]?tune|retrain)\s+"
+                         r"(?:(?:a|an|the|my|some|that|this|one|me a)\s+)?"
+                         r"(?!(?:of|through|me through|into|out|over|away|down|in|on|with|for|it|to)\b)"
+                         # "train accuracy climbs...", "run time is...": the verb is a noun's adjective
+                         r"(?!(?:acc|accuracy|loss|losses|set|sets|data|split|error|errors|metrics?|curves?|score|"
+                         r"scores|times?|step|steps|mode|is|was|are|were|keeps|kept|looks|seems|stops|goes|and|vs)\b)"
+                         r"|(?:do|try)\s+(?:a|an|the|that|this|one)\s+)(?!of\b)[^?]{0,200}$", re.I)
 BOOK = re.compile(r"\b(?:book|laurence|moroney|author|your|you)\b", re.I)
 
 

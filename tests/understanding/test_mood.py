@@ -162,13 +162,17 @@ def test_would_it_be_possible_still_asks_for_the_run():
 
 
 @pytest.mark.parametrize("text", ["run a small dense net on the sunspot numbers and report the error",
-                                  "train a convnet on my flowers for 5 epochs", "please fit the one neuron model"])
+                                  "train a convnet on my flowers for 5 epochs", "please fit the one neuron model",
+                                  "can you do the sunspot prediction thing", "fine tune inception on my leaf photos",
+                                  "could you please train something that tells a sandal from a pullover"])
 def test_a_run_verb_opening_the_message_tells_tutor_to_run(text):
     assert opens_with_run(text)
 
 
 @pytest.mark.parametrize("text", ["run through what a window is", "train of thought: is a cnn a dense net?",
                                   "run a window over it, why does that help?",
-                                  "can you explain why I train a model for several epochs"])
+                                  "can you explain why I train a model for several epochs",
+                                  "train accuracy hits 99% but validation stays at 60",
+                                  "run time is 40 s per epoch on my laptop", "fit is poor after 10 epochs"])
 def test_a_run_verb_that_runs_nothing_or_a_question_is_no_order(text):
     assert not opens_with_run(text)
