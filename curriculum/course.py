@@ -65,11 +65,16 @@ def missing_prerequisites(lesson: Lesson, lessons: list[Lesson], rows: dict[str,
             "You can go ahead anyway, or say \"quit lesson\" and do that first.")
 
 
+def progress_line(summary: LearnerSummary) -> str:
+    """The course so far in one line: also said by "where was I?" once no lesson is open."""
+    return (f"You've completed {summary.completed} of {len(summary.lessons)} lessons"
+            + (f" and run {summary.trainings} trainings." if summary.trainings else "."))
+
+
 def progress_message(summary: LearnerSummary) -> Message:
     """"How am I doing?" in words: lessons completed, trainings, first-try quiz score, each lesson
     started, and a button for the next lesson not started."""
-    lines = [f"You've completed {summary.completed} of {len(summary.lessons)} lessons"
-             + (f" and run {summary.trainings} trainings." if summary.trainings else ".")]
+    lines = [progress_line(summary)]
     if summary.answered:
         share = round(100 * summary.first_try_correct / summary.answered)
         lines.append(f"Quiz questions: {summary.first_try_correct} of {summary.answered} right "

@@ -117,12 +117,15 @@ class Tutoring:
         if row is None or lesson is None:
             return self._no_lesson(session, learner, "You haven't started a lesson yet.")
         position = positions.load(row)
+        # "remind me where I left off last week": with no lesson open, the course so far too
+        so_far = (course.progress_line(learner_summary(session, learner.id, self.library.ordered()))
+                  if row.status is not LessonStatus.active else "")
         if row.status is LessonStatus.completed:
-            return Reply([Message(f"You finished **{lesson.title}** last. Want another one?",
+            return Reply([Message(f"You finished **{lesson.title}** last. {so_far} Want another one?",
                                   self.list_lessons(session, learner).messages[0].buttons)])
         if row.status is not LessonStatus.active:
             return Reply([Message(f"You were in **{lesson.title}**, at step "
-                                  f"{positions.step_number(lesson, position)} of {len(lesson.steps)}.",
+                                  f"{positions.step_number(lesson, position)} of {len(lesson.steps)}. {so_far}",
                                   [Button("Resume it", "start_lesson", lesson.id)])])
         intro = [Message(f"You're in **{lesson.title}**, step {positions.step_number(lesson, position)} of "
                          f"{len(lesson.steps)}. Here's where we were:")]

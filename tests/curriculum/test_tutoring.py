@@ -201,6 +201,8 @@ def test_tutoring_a_finished_job_moves_the_lesson_through_its_checkpoint(tutorin
     row = session.query(LessonProgress).one()
     assert "end of **Tiny lesson**" in texts(end)
     assert row.status is LessonStatus.completed and row.completed_at is not None
+    where = texts(tutoring.where(session, me))  # "where did I leave off?" after the end: the course so far
+    assert "You finished **Tiny lesson** last" in where and "You've completed 1 of" in where
 
 
 def test_tutoring_a_failed_job_keeps_the_learner_at_the_run_and_repeat_runs_it_again(tutoring, learner):
@@ -265,6 +267,7 @@ def test_tutoring_quit_then_where_then_start_resumes_at_the_same_step(tutoring, 
     quit_reply = tutoring.quit(session, me)
     assert "step 2 of 5" in texts(quit_reply) and "start lesson 1" in texts(quit_reply)
     assert "You were in **Tiny lesson**, at step 2 of 5" in texts(tutoring.where(session, me))
+    assert "You've completed 0 of" in texts(tutoring.where(session, me))  # "where did I leave off?": the course too
     assert "You're not in a lesson" in texts(tutoring.next(session, me))
     back = tutoring.start(session, me, "conv-1", "resume the tiny lesson")
     assert "Welcome back" in texts(back) and "What does a neuron learn?" in texts(back)
