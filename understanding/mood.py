@@ -151,6 +151,15 @@ def opens_with_run(text: str) -> bool:
     return bool(RUN_OPENING.match(text[:200]) and not EXPLAIN_ASK.search(text[:200]))
 
 
+# "... gives the same score to 'a' and 'b' — how??": a reason asked for at the end
+TRAILING_REASON = re.compile(r"(?:[,;:—–-]|\.\.\.|^)\s*(?:but\s+|so\s+)?(?:why|how|how come|how so)\s*\?+\s*$", re.I)
+
+
+def asks_reason(text: str) -> bool:
+    """"why does my model call 'not good' positive?": a reason asked for, at the start or the end."""
+    return bool(REASON.match(text) or TRAILING_REASON.search(text[-40:]))
+
+
 def asks_how_or_why(text: str, command: str) -> bool:
     """A reason or a workings asked for about a command: explained, not run (unless told to go ahead)."""
     return not goes_ahead(text[:200]) and bool(REASON.match(text) or HOW_MYSELF.match(text) or POSSIBLE.match(text)

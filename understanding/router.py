@@ -22,7 +22,7 @@ import numpy as np
 from understanding import domain, language, pastes, readings, shapes, typos
 from understanding.cues import REUSE, TRAINING_WORDS, names_platform
 from understanding.lexical import Lexical
-from understanding.mood import BOOK, WH, asks_how_or_why, goes_ahead, mood, opens_with_run
+from understanding.mood import BOOK, WH, asks_how_or_why, asks_reason, goes_ahead, mood, opens_with_run
 
 LEXICAL_WEIGHT = 0.15
 SECOND_BEST_WEIGHT = 0.1
@@ -207,7 +207,7 @@ class Router:
             scores = ((1 - ASKED_WEIGHT) * scores
                       + ASKED_WEIGHT * self._candidate_scores(self.encoder.embed([asked])[0], asked))
         readings.lift(scores, self._entry_rows, text)  # "train acc 99%, val 72%": the entries for that gap
-        framed = pastes.frame(text) if paste is None else None
+        framed = pastes.frame(text) if paste is None and not asks_reason(text) else None
         if framed:
             # "is this positive: <their sentence>": the command is read from the frame around
             # the learner's own text, which only says what to run it on.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from understanding.mood import asks_how_or_why, mood, opens_with_run
+from understanding.mood import asks_how_or_why, asks_reason, mood, opens_with_run
 
 
 @pytest.mark.parametrize("text", [
@@ -176,3 +176,14 @@ def test_a_run_verb_opening_the_message_tells_tutor_to_run(text):
                                   "run time is 40 s per epoch on my laptop", "fit is poor after 10 epochs"])
 def test_a_run_verb_that_runs_nothing_or_a_question_is_no_order(text):
     assert not opens_with_run(text)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("my model gives 'a b' and 'b a' the same score - how??", True),
+    ("why is 'not good' read as positive", True),
+    ("it calls every review positive, why?", True),
+    ("is this positive: how nice of you", False),
+    ("tokenize: how are you", False),
+])
+def test_a_reason_asked_at_the_start_or_the_end_is_told_from_a_sentence_to_run_on(text, reason):
+    assert asks_reason(text) is reason

@@ -36,15 +36,6 @@ def test_router_runs_a_request_whose_closest_explanation_offers_that_run(router,
 
 
 @pytest.mark.parametrize("text, intent", [
-    ("is this one positive: the soup was cold and the waiter rude", "classify_sentiment"),
-    ("what does my sentiment model think of 'the train was late again'", "classify_sentiment"),
-    ("split 'my cat sat on the mat' into tokens please", "tokenize_text"),
-])
-def test_router_reads_a_command_around_the_learners_own_sentence_not_from_it(router, text, intent):
-    assert router.understand(text).intent == intent
-
-
-@pytest.mark.parametrize("text, intent", [
     ("could you run that once more with augmentation", "rerun_last"),
     ("once more please but 15 epochs", "rerun_last"),
     ("is my network overfitting now?", "ask_my_run"),
@@ -148,12 +139,6 @@ def test_router_runs_a_request_whose_best_command_leads_what_it_could_answer_or_
     text = ("before we start on anything hard, I'd like to see the most basic training possible happen "
             "on a few number pairs")
     assert router.understand(text).intent == "train_neuron"
-
-
-def test_router_reads_a_quoted_greeting_as_part_of_a_request_not_as_a_greeting(router):
-    assert router.understand("how do you say 'good evening' in german").intent == "out_of_scope"
-    assert router.understand("tokenize 'good morning everyone'").intent == "tokenize_text"
-    assert router.understand("good morning!").intent == "greet"
 
 
 def test_router_runs_what_a_question_asked_about_when_told_to_go_ahead(router):
