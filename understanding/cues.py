@@ -31,3 +31,14 @@ TRAINING_WORDS = re.compile(r"\b(?:train|trian|teach|fit|retrain|learn|build|fro
 REUSE = re.compile(r"\b(?:pre-?trained|pretrianed|already[- ]trained|(?:some(?:one|body)|some(?:one|body) ?elses|"
                    r"some(?:one|body)'s|another) (?:else'?s )?(?:trained|existing)|imagenet|mobilenet|inception|"
                    r"efficientnet|resnet|vgg\d*|hub modules?|fine-?tun\w*|transfer learning)\b", re.I)
+# "have I finished the nlp lesson yet?", "did I ever do the time series part?": the learner's own
+# record asked about, which the progress command shows, not the lesson itself nor its training.
+OWN_RECORD = re.compile(r"\b(?:have|did|had)\s+i\s+(?:ever\s+|already\s+|actually\s+|even\s+|really\s+)?"
+                        r"(?:finish|complet|do|done|pass|cover|go through|gone through|get through|got through)\w*"
+                        r"\s+(?:[\w'-]+\s+){0,4}?(?:lessons?|parts?|chapters?|sections?|modules?|units?|"
+                        r"course|quiz(?:zes)?|exercises?)\b", re.I)
+
+
+def asks_own_record(text: str) -> bool:
+    """Whether the learner asks whether they have done a part of the course (progress's cue)."""
+    return bool(OWN_RECORD.search(text[:300]))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from understanding import domain, language, pastes, readings, shapes, typos
-from understanding.cues import REUSE, TRAINING_WORDS, names_platform
+from understanding.cues import REUSE, TRAINING_WORDS, asks_own_record, names_platform
 from understanding.lexical import Lexical
 from understanding.mood import BOOK, WH, asks_how_or_why, asks_reason, goes_ahead, mood, opens_with_run
 
@@ -53,6 +53,7 @@ PLATFORM_BONUS = 0.15  # skill requests 3 (dev): 0.1 -> 115/150, 0.15 -> 118, no
 # A request for a platform with no training asked for gets more (cues.TRAINING_WORDS).
 PLATFORM_ONLY_BONUS = 0.3
 REUSE_BONUS = 0.1
+RECORD_BONUS = 0.2  # "have I finished the nlp lesson?" (cues.OWN_RECORD): progress
 # A command below INTENT_THRESHOLD still runs when nothing else comes this close to it ("list out
 # my stuff, all the nets I've made": show_models 0.54, the best explanation 0.31).
 LEAD = 0.1
@@ -128,6 +129,7 @@ class Router:
         self.is_entry = np.array([c.entry_id is not None for c in candidates])
         self.is_command = np.array([c.intent in commands for c in candidates])
         self.is_transfer = np.array([c.intent == "train_transfer" for c in candidates])
+        self.is_progress = np.array([c.intent == "lesson_progress" for c in candidates])
         self.is_export = np.array([c.intent in commands and c.intent.startswith("export") for c in candidates])
         # Commands run on the learner's own sentence: most of their examples quote one.
         self.takes_text = np.array([c.intent in commands and pastes.takes_text(intents.get(c.intent, []))
@@ -237,6 +239,8 @@ class Router:
             elif m == "ask":
                 scores[~self.is_command] += MOOD_BONUS
                 scores[self.is_command] -= MOOD_BONUS
+            if asks_own_record(text):
+                scores[self.is_progress] += RECORD_BONUS
             if BOOK.search(text):  # about the book or its author: the AMA is the source
                 scores[self.is_ama] += AMA_BONUS
         return scores, paste

@@ -2,7 +2,7 @@
 
 import pytest
 
-from understanding.cues import names_platform
+from understanding.cues import asks_own_record, names_platform
 
 
 @pytest.mark.parametrize("text", [
@@ -26,3 +26,14 @@ def test_a_platform_named_as_where_the_model_goes_is_the_exports_cue(text):
 ])
 def test_a_platform_named_as_a_thing_of_everyday_life_is_no_cue(text):
     assert not names_platform(text)
+
+
+@pytest.mark.parametrize("text, record", [
+    ("have I finished the text generation lesson yet", True),
+    ("did i ever do the convolutions chapter?", True),
+    ("had I already passed the quiz on embeddings", True),
+    ("did I do something wrong? my loss went to nan", False),
+    ("have I got the learning rate too high", False),
+])
+def test_a_question_about_having_done_a_part_of_the_course_is_the_progress_cue(text, record):
+    assert asks_own_record(text) is record

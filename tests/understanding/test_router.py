@@ -330,3 +330,9 @@ def test_router_weighs_the_learners_own_question_beside_the_code_it_pastes(route
             "for layer in base.layers:\n    layer.trainable = False\n"
             "why do we stop these layers from learning, wont that hurt on my own photos?")
     assert router.understand(text).entry_id == "code-trainable-false"
+
+
+@pytest.mark.parametrize("text", ["have I finished the text generation lesson yet",
+                                  "did i ever get through the time series part? show my stats"])
+def test_router_shows_progress_when_asked_whether_a_part_of_the_course_is_done(router, text):
+    assert router.understand(text).intent == "lesson_progress"
