@@ -323,7 +323,9 @@ class Router:
         declined = (best.intent == OFF_TOPIC or entry_score < max(off_score + OFF_TOPIC_MARGIN, NOT_SURE_FLOOR)
                     or other_world)
         if domain.mentions_ml(text):  # on-topic however far from every entry: only a clear off-topic lead declines
-            declined = best.intent == OFF_TOPIC and off_score - entry_score >= ML_TERM_LIFT
+            # ... half of it beside another world's word: "is tensorflow a valid word in scrabble"
+            lift = ML_TERM_LIFT if paste or not domain.OTHER_WORLD.search(text) else ML_TERM_LIFT / 2
+            declined = best.intent == OFF_TOPIC and off_score - entry_score >= lift
         if paste is None and declined:
             return result(OFF_TOPIC, score=off_score)
         return result(FAQ, score=entry_score)  # on-topic, unanswered: "not sure"

@@ -336,3 +336,9 @@ def test_router_weighs_the_learners_own_question_beside_the_code_it_pastes(route
                                   "did i ever get through the time series part? show my stats"])
 def test_router_shows_progress_when_asked_whether_a_part_of_the_course_is_done(router, text):
     assert router.understand(text).intent == "lesson_progress"
+
+
+def test_router_declines_an_ml_name_used_inside_another_world_with_half_the_off_topic_lead(router):
+    assert router.understand("is tensorflow a valid word in scrabble").intent == OFF_TOPIC
+    on_topic = router.understand("my keras model of stock prices gives a nan loss after two epochs")
+    assert on_topic.intent == FAQ and on_topic.entry_id is not None
