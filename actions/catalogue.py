@@ -29,10 +29,13 @@ class ChatSkill:
 def _vision(p) -> str:
     extras = [f"dropout {p.dropout:g}" if p.dropout else "no dropout",
               "with augmentation" if p.augmentation else "no augmentation"]
-    return (f"I'm training a {p.model.upper() if p.model == 'cnn' else 'dense'} network on the 8x8 "
-            f"handwritten digits for {p.epochs} epochs ({', '.join(extras)}). I'll send progress, then "
-            "validation accuracy per digit, a confusion matrix, training curves, sample predictions "
-            "and a tip read from your curves.")
+    fashion = p.dataset == "fashion_mnist"
+    data = ("Fashion-MNIST's 28x28 clothing photos (6,000 of them, so a CPU run stays short)" if fashion
+            else "the 8x8 handwritten digits")
+    return (f"I'm training a {p.model.upper() if p.model == 'cnn' else 'dense'} network on {data} "
+            f"for {p.epochs} epochs ({', '.join(extras)}). I'll send progress, then validation accuracy "
+            f"per {'class' if fashion else 'digit'}, a confusion matrix, training curves, sample "
+            "predictions and a tip read from your curves.")
 
 
 def _transfer(p) -> str:

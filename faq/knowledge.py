@@ -5,6 +5,7 @@ ask each AMA question) and kb/*.yml (concepts, symptoms, pasted errors, Keras AP
 file per area, format in kb/README.md). Read at start-up by whoever needs it; nothing at import.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,29 @@ def _texts(item: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#|>|```)")
+
+
+def reflow(answer: str) -> str:
+    """An answer's paragraphs as single lines: the widget renders every newline as a break
+    (marked with breaks: true) and Slack keeps them too, so a YAML answer wrapped at 100 columns
+    read as chopped lines. Code fences, list items, tables, headings and blank lines stay as they
+    are. (mdformat --wrap=no also unwraps, but rewrites escapes and list markers.)"""
+    out: list[str] = []
+    code = False
+    for line in answer.split("\n"):
+        fence = line.lstrip().startswith("```")
+        previous = out[-1] if out else ""
+        joins = (not code and not fence and line.strip() and previous.strip() and not BLOCK_START.match(line)
+                 and not previous.lstrip().startswith(("```", "|", "#")))
+        if joins:
+            out[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+        code = code != fence
+    return "\n".join(out)
+
+
 def concept(item: dict, where: str) -> Entry:
     """One kb/*.yml item, checked: a broken entry names its file and id."""
     where = f"{where}: {item.get('id', '?')}"
@@ -56,7 +80,7 @@ def concept(item: dict, where: str) -> Entry:
         raise ValueError(f"{where}: chapter must be 1-20 or one of {NON_CHAPTERS}, got {chapter!r}")
     questions, symptoms = _texts(item, "questions", where), _texts(item, "symptoms", where)
     return Entry(id=item["id"], kind="concept", topic=item["topic"], questions=questions + symptoms,
-                 answer=item["answer"].strip(), offer=item.get("offer"), chapter=chapter,
+                 answer=reflow(item["answer"].strip()), offer=item.get("offer"), chapter=chapter,
                  symptoms=symptoms, errors=_texts(item, "errors", where),
                  written_by=item.get("written_by"))
 

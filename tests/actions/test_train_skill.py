@@ -53,6 +53,13 @@ def test_train_skill_uses_a_default_for_an_option_named_without_a_value_and_says
         assert jobs[2].params["temperature"] > TextgenParams().temperature
 
 
+def test_train_skill_promises_the_dataset_the_learner_named(action_db, dispatcher):
+    _run(dispatcher, "train a cnn on fashion mnist for 3 epochs", "train_vision")
+    with action_db() as s:
+        assert only_job(s).params["dataset"] == "fashion_mnist"
+    assert "Fashion-MNIST's 28x28 clothing photos" in texts(dispatcher) and "digits" not in texts(dispatcher)
+
+
 def test_train_skill_answers_an_intent_it_does_not_know_without_a_job(action_db, dispatcher):
     _run(dispatcher, "train something", "greet")
     assert "not sure which model" in texts(dispatcher)

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from faq import build_nlu
-from faq.knowledge import DATA, load
+from faq.knowledge import DATA, load, reflow
 
 SYLLABUS = {  # seed 002's topics, each must have a concept answer
     "ml-vs-rules", "neuron", "parameters-vs-hyperparameters", "activation-relu", "convolution",
@@ -67,3 +67,21 @@ def test_knowledge_rejects_a_question_yaml_turned_into_a_mapping(tmp_path):
         "items:\n  - id: x\n    topic: X\n    questions:\n      - Mobile or server: which?\n    answer: A.\n")
     with pytest.raises(ValueError, match="broken.yml: x: every item of 'questions' must be text"):
         load(tmp_path)
+
+
+def test_knowledge_reflows_a_wrapped_answer_but_keeps_code_lists_and_paragraphs():
+    answer = ("The first Dense layer was built for flat vectors, but it is getting\n2D images. Put a\n"
+              "Flatten layer in front.\n\nTwo fixes:\n- flatten in the model\n- or reshape\n"
+              "```python\nmodel = tf.keras.Sequential([\n    tf.keras.layers.Flatten(),\n])\n```\nThen fit again.")
+    assert reflow(answer) == (
+        "The first Dense layer was built for flat vectors, but it is getting 2D images. Put a Flatten layer "
+        "in front.\n\nTwo fixes:\n- flatten in the model\n- or reshape\n"
+        "```python\nmodel = tf.keras.Sequential([\n    tf.keras.layers.Flatten(),\n])\n```\nThen fit again.")
+
+
+def test_knowledge_serves_concept_answers_without_mid_sentence_line_breaks(entries):
+    for entry in (e for e in entries if e.kind == "concept"):
+        outside_code = entry.answer.split("```")[::2]
+        for part in outside_code:
+            for a, b in zip(part.split("\n"), part.split("\n")[1:]):
+                assert not (a.strip() and b.strip() and b.strip()[0].islower()), (entry.id, a, b)
