@@ -29,8 +29,13 @@ def _title(job: Job) -> str:
     return spec.title if spec else job.skill
 
 
-# Params that say nothing about how a run was trained (the rerun's comparison, the random seed).
-UNSAID = {"previous", "seed"}
+# Params that say nothing about how a run was trained (the rerun's comparison, the random seed),
+# or that the export's source job already says (its skill, the model's file name).
+UNSAID = {"previous", "seed", "source_skill", "model_name"}
+
+
+def _said(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def settings_text(skill: str, params: dict) -> str:
@@ -42,12 +47,16 @@ def settings_text(skill: str, params: dict) -> str:
         if name in UNSAID or (fields and name not in fields) or not value:  # off, 0, unset: unsaid
             continue
         said = name.replace("_", " ")
-        if value is True:
+        if name == "source_job_id":  # an export: "from job #12"
+            parts.append(f"from job #{value}")
+        elif value is True:
             parts.append(said)
         elif isinstance(value, list):
             parts.append(f"{said} {'/'.join(map(str, value))}")
+        elif isinstance(value, dict):  # "rule (weight 3, bias 1)", not a Python dict
+            parts.append(f"{said} ({', '.join(f'{k} {_said(v)}' for k, v in value.items())})")
         else:
-            parts.append(f"{said} {value:g}" if isinstance(value, float) else f"{said} {value}")
+            parts.append(f"{said} {_said(value)}")
     return ", ".join(parts)
 
 

@@ -100,3 +100,16 @@ def test_show_models_lists_each_runs_settings_next_to_its_key_metric(action_db, 
     (item,) = dispatcher.messages[0]["custom"]["data"]["items"]
     assert item["settings"] == "model cnn, epochs 15, augmentation"
     assert item["key_metric"] == "validation accuracy 0.933"
+
+
+def test_show_models_says_a_rule_and_an_exports_source_in_words_not_as_python(action_db, dispatcher):
+    neuron = _job(action_db, status=JobStatus.succeeded, params={"epochs": 500, "rule": {"weight": 3.0, "bias": 1.0}},
+                  result={"skill": "hello_neuron", "metrics": {"final_loss": 0.001}})
+    export = _job(action_db, skill="export", status=JobStatus.succeeded,
+                  params={"source_job_id": neuron, "source_skill": "hello_neuron", "model_name": "hello_neuron",
+                          "formats": ["tflite"]}, result={"skill": "export", "metrics": {}})
+    ActionShowModels().run(dispatcher, tracker_for("show my models", intent="show_models"), {})
+    text = texts(dispatcher)
+    assert "rule (weight 3, bias 1)" in text and "{" not in text
+    assert f"#{export} " in text and f"from job #{neuron}, formats tflite" in text
+    assert "source skill" not in text and "model name" not in text
