@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -213,22 +213,45 @@ class ActionLessonReply(Action):
             with runtime.sessions()() as session:
                 learner = learner_of(session, tracker)
                 reply, faq = _reply_while_asking(tutoring, session, learner, text, intent, faq_answer)
-                asking = tutoring.asking(session, learner)
                 session.commit()
         except SQLAlchemyError:
             log.exception("lesson reply failed")
             dispatcher.utter_message(text=DB_DOWN)
             return []
-        if reply is None:  # not an answer: run what the message asked for
-            normal = NORMAL_ACTIONS.get(intent.get("name") or "", "action_answer_question")
-            return [SlotSet(SLOT, asking), FollowupAction(normal)]
+        if reply is None:  # not an answer: run what the message asked for, here and now
+            return run_usual(NORMAL_ACTIONS.get(intent.get("name") or "", "action_answer_question"),
+                             dispatcher, tracker, domain)
         if faq is not None:
             faq_reply(dispatcher, faq.entry, faq.score)
         render(dispatcher, reply)
         # The slot is left as it is, even when this answer closed the question: the rule that
         # brought us here must still match after this action, so Rasa listens next. A stale
-        # slot costs one hop: the next message comes here, finds no question and hands it on.
+        # slot costs one hop: the next message comes here, finds no question and runs its usual
+        # action (run_usual).
         return []
+
+
+def run_usual(name: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+              domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run action `name` inside this one. A FollowupAction to it left a tracker no rule
+    continues, so Rasa's fallback answered too ("Sorry, I lost the thread") and took the
+    learner's message back; run here, the rule that brought us ends and Rasa listens."""
+    if name.startswith("utter_"):
+        dispatcher.utter_message(response=name)
+        return []
+    # imported late, since train_skill imports this module; each import registers its actions
+    from actions import (  # noqa: F401
+        answer_question,
+        export_model,
+        help,
+        my_jobs,
+        my_run,
+        text_tools,
+        train_neuron,
+        train_skill,
+    )
+    actions = {cls().name(): cls for cls in Action.__subclasses__()}
+    return actions[name]().run(dispatcher, tracker, domain)
 
 
 def _reply_while_asking(tutoring: Tutoring, session: Session, learner: Learner, text: str,

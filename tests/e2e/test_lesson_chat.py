@@ -47,6 +47,9 @@ def test_learner_completes_lesson_one_with_a_wrong_answer_a_hint_and_questions(s
 
     text, state = lesson_turn(learner, "next")
     assert "Write the rule as a formula" in text
+    # ... and only once: Rasa's own fallback ("lost the thread") answered it too when the lesson
+    # handed the question on by a FollowupAction.
+    assert not any("lost the thread" in r.text for r in learner.history)
     text, _ = lesson_turn(learner, "give me a hint")
     assert "Hint: When x goes up by 1" in text
     # A free question while the quiz is open: answered, then the question again, no attempt used.

@@ -342,3 +342,9 @@ def test_router_declines_an_ml_name_used_inside_another_world_with_half_the_off_
     assert router.understand("is tensorflow a valid word in scrabble").intent == OFF_TOPIC
     on_topic = router.understand("my keras model of stock prices gives a nan loss after two epochs")
     assert on_topic.intent == FAQ and on_topic.entry_id is not None
+
+
+@pytest.mark.parametrize("text", ["how many epochs are enough", "is 100 epochs too many for my model?"])
+def test_router_answers_how_many_epochs_instead_of_rerunning_the_last_training(router, text):
+    found = router.understand(text)
+    assert found.intent == FAQ and found.entry_id == "k-how-many-epochs"
