@@ -12,12 +12,13 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
 from actions.queueing import learner_of
+from actions.usual import run_usual
 from db import inbox
 from db.models import utcnow
 
@@ -36,7 +37,7 @@ ADDED = ("I've added that for the course staff; they'll reply here. Say \"back t
 ENDED = "You're back with Tutor. Ask me anything, or say \"help\" to see what I can run."
 NONE_OPEN = "You're talking with Tutor already. Say \"can I talk to a human?\" if you'd like the course staff."
 # What a message gets when the handoff it was routed to is no longer open (bot/data/rules.yml).
-STALE_FOLLOWUP = {"greet": "utter_greet", "goodbye": "utter_goodbye"}
+STALE_USUAL = {"greet": "utter_greet", "goodbye": "utter_goodbye"}
 BROKEN = "Sorry, I couldn't reach the course staff's inbox just now. Please try again in a minute."
 
 
@@ -75,26 +76,32 @@ class ActionHandoffOpen(Action):
         try:
             with runtime.sessions()() as session:
                 handoff = inbox.open_handoff_of(session, tracker.sender_id)
-                if handoff is None and _intent(tracker) != "talk_to_human":
-                    # Staff closed it from the page, so the slot is stale: Tutor answers as usual.
-                    return [SlotSet(SLOT, False),
-                            FollowupAction(STALE_FOLLOWUP.get(_intent(tracker), "action_answer_question"))]
-                if handoff is None:
+                stale = handoff is None and _intent(tracker) != "talk_to_human"
+                if handoff is None and not stale:
                     available = inbox.staff_available(session)
                     inbox.open_handoff(session, learner_of(session, tracker), tracker.sender_id,
                                        transcript(tracker), available)
                     session.commit()
                     dispatcher.utter_message(text=OPENED if available else NOBODY)
                     return [SlotSet(SLOT, True)]
-                if text:
-                    inbox.add_handoff_message(session, handoff, "learner", text)
-                first = handoff.acknowledged_at is None
-                handoff.acknowledged_at = handoff.acknowledged_at or utcnow()
-                session.commit()
+                first = False
+                if handoff is not None:
+                    if text:
+                        inbox.add_handoff_message(session, handoff, "learner", text)
+                    first = handoff.acknowledged_at is None
+                    handoff.acknowledged_at = handoff.acknowledged_at or utcnow()
+                    session.commit()
         except SQLAlchemyError:
             log.exception("could not store the handoff of %s", tracker.sender_id)
             dispatcher.utter_message(text=BROKEN)
             return []
+        if stale:
+            # Staff closed it from the page: Tutor answers as usual. The slot stays as it is: an
+            # event setting it left a tracker the rule that brought us here no longer continues,
+            # so Rasa's fallback answered too and took the message back; each message comes
+            # here once more and is answered the same way.
+            return run_usual(STALE_USUAL.get(_intent(tracker) or "", "action_answer_question"),
+                             dispatcher, tracker, domain)
         if first:
             dispatcher.utter_message(text=ADDED)
         return [SlotSet(SLOT, True)]

@@ -29,6 +29,7 @@ from actions.answer_question import reply as faq_reply
 from actions.catalogue import CATALOGUE
 from actions.queueing import learner_of
 from actions.understood import answer
+from actions.usual import run_usual
 from curriculum.engine import asks_for_answer
 from curriculum.replies import Button, ButtonAction, Reply
 from curriculum.tutoring import Tutoring
@@ -229,29 +230,6 @@ class ActionLessonReply(Action):
         # slot costs one hop: the next message comes here, finds no question and runs its usual
         # action (run_usual).
         return []
-
-
-def run_usual(name: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-              domain: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run action `name` inside this one. A FollowupAction to it left a tracker no rule
-    continues, so Rasa's fallback answered too ("Sorry, I lost the thread") and took the
-    learner's message back; run here, the rule that brought us ends and Rasa listens."""
-    if name.startswith("utter_"):
-        dispatcher.utter_message(response=name)
-        return []
-    # imported late, since train_skill imports this module; each import registers its actions
-    from actions import (  # noqa: F401
-        answer_question,
-        export_model,
-        help,
-        my_jobs,
-        my_run,
-        text_tools,
-        train_neuron,
-        train_skill,
-    )
-    actions = {cls().name(): cls for cls in Action.__subclasses__()}
-    return actions[name]().run(dispatcher, tracker, domain)
 
 
 def _reply_while_asking(tutoring: Tutoring, session: Session, learner: Learner, text: str,
