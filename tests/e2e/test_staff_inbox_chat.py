@@ -87,3 +87,12 @@ def test_handoff_without_staff_is_told_and_with_staff_a_reply_reaches_the_chat(s
            json={"text": "Hi, Sam from the course here: try a learning rate of 0.001."})
     note = learner.wait_for(_staff_note, timeout=30).message
     assert (note["kind"], note["text"]) == ("reply", "Hi, Sam from the course here: try a learning rate of 0.001.")
+
+    # Staff close it from the page: the next messages are Tutor's to answer, once each (Rasa's
+    # fallback added "Sorry, I lost the thread" when the handoff handed them on by a FollowupAction).
+    _staff(stack, "POST", f"handoffs/{handoff['id']}/close")
+    learner.say("what is dropout?")
+    learner.wait_for(lambda r: "switches off" in r.text, timeout=60)
+    learner.say("hello")
+    learner.wait_for(lambda r: r.text.startswith("Hi! I'm Tutor"), timeout=60)
+    assert not any("lost the thread" in r.text for r in learner.history)
