@@ -215,6 +215,19 @@ def stack(tmp_path_factory, fake_slack, bot_model, hub_module):
     with Stack(settings, model=bot_model) as running:
         fake_slack.webhook_url = f"{running.settings.rasa_url}/webhooks/slack/webhook"
         yield running
+        # No conversation of any test may have fallen through Rasa's rules: its core fallback says
+        # "Sorry, I lost the thread there" and takes the learner's message back (a lesson or a
+        # handoff that handed a message on by FollowupAction did that, unseen by every test).
+        lost = _core_fallbacks(root / "var" / "rasa_tracker.db")
+        assert not lost, f"Rasa's core fallback ran in these conversations: {lost}"
+
+
+def _core_fallbacks(tracker_db) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(tracker_db) as db:
+        rows = db.execute("SELECT DISTINCT sender_id FROM events WHERE action_name = 'action_default_fallback'")
+        return [sender for (sender,) in rows]
 
 
 _stack_in_this_process = False
