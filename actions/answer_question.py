@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from actions.followups import same_tool_again
 from actions.queueing import learner_of
 from actions.understood import decision
 from db import repository as repo
@@ -60,6 +61,9 @@ class ActionAnswerQuestion(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
+        again = same_tool_again(dispatcher, tracker, domain)  # "and this one: ..." after a classification
+        if again is not None:
+            return again
         kb = runtime.faq()
         found = decision(tracker)
         picked = next((e.get("value") for e in tracker.latest_message.get("entities", [])

@@ -46,8 +46,8 @@ def _transfer(p) -> str:
 
 
 def _sentiment(p) -> str:
-    kind = "bidirectional LSTM" if p.model == "bilstm" else "embedding + average pooling"
-    return (f"I'm training a {kind} sentiment classifier on our review corpus for {p.epochs} epochs. "
+    kind = "a bidirectional LSTM" if p.model == "bilstm" else "an embedding + average pooling"
+    return (f"I'm training {kind} sentiment classifier on our review corpus for {p.epochs} epochs. "
             "You'll get validation accuracy, training curves, a word-embedding plot and vecs.tsv / "
             "meta.tsv for the Embedding Projector. Then ask me \"is this positive: <your sentence>\".")
 

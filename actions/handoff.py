@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import runtime
+from actions.followups import external
 from actions.queueing import learner_of
 from actions.usual import run_usual
 from db import inbox
@@ -41,21 +42,13 @@ STALE_USUAL = {"greet": "utter_greet", "goodbye": "utter_goodbye"}
 BROKEN = "Sorry, I couldn't reach the course staff's inbox just now. Please try again in a minute."
 
 
-def _external(event: dict[str, Any]) -> bool:
-    """A push (a job result, a staff message), not the learner's words. Rasa records one sent by
-    trigger_intent as the text 'EXTERNAL: EXTERNAL_...' with that intent."""
-    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-    text = event.get("text") or ""
-    return intent.startswith("EXTERNAL_") or text.startswith(("/EXTERNAL_", "EXTERNAL: "))
-
-
 def transcript(tracker: Tracker, turns: int = TRANSCRIPT_TURNS) -> list[dict[str, str]]:
     """The last messages of the conversation, oldest first, as the tracker has them."""
     lines = []
     for event in tracker.events:
         if event.get("event") in ("user", "bot") and (event.get("text") or "").strip():
             text = event["text"]
-            if event["event"] == "user" and _external(event):
+            if event["event"] == "user" and external(event):
                 continue
             lines.append({"who": "learner" if event["event"] == "user" else "tutor",
                           "text": text[:TRANSCRIPT_CHARS]})

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from actions import runtime
 from actions.answer_question import reply as faq_reply
 from actions.catalogue import CATALOGUE
+from actions.followups import previous_intent
 from actions.queueing import learner_of
 from actions.understood import answer
 from actions.usual import run_usual
@@ -162,16 +163,10 @@ class ActionLesson(Action):
         return [SlotSet(SLOT, reply.asking)]
 
 
-def _previous_intent(tracker: Tracker) -> str | None:
-    """The intent of the learner's message before the latest one."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name") if len(users) > 1 else None
-
-
 def start_lesson_from_list(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
     """Right after the lesson list, "let's do the computer vision one" picks a lesson, whatever
     command its words resemble (here: a CNN training). None: not that, run the usual action."""
-    if _previous_intent(tracker) != "list_lessons":
+    if previous_intent(tracker) != "list_lessons":
         return None
     from curriculum.lookup import find_lesson
 

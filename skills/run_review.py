@@ -62,7 +62,9 @@ def _title(run: Run) -> str:
         return run.skill
 
 
-def overfitting(run: Run) -> str | None:
+def overfitting(run: Run, asked: bool = True) -> str | None:
+    """"Is my model overfitting?" from the run's numbers. `asked`: the learner asked that yes/no
+    question; when not ("why did that happen?"), the same facts without a yes or a no."""
     m = run.metrics
     name = f"your {_title(run)} (run {run.job_id})"
     if {"train_accuracy", "val_accuracy"} <= m.keys():
@@ -70,14 +72,18 @@ def overfitting(run: Run) -> str | None:
         rise = m.get("val_loss_rise", 0.0)
         facts = (f"{name} reached {m['train_accuracy']:.3f} accuracy on its training data and "
                  f"{m['val_accuracy']:.3f} on validation data, a gap of {gap:.3f}")
+        told = facts[0].upper() + facts[1:]
         if gap > 0.05 or rise > 0.05:
             rose = f", and validation loss rose {rise:.3f} above its best" if rise > 0.05 else ""
-            return (f"Yes, a little: {facts}{rose}. It learned the training examples better than it "
-                    "generalises. More dropout, augmentation, fewer epochs or more data narrow that gap.")
+            return (f"{'Yes, a little: ' + facts if asked else told}{rose}. It learned the training examples "
+                    "better than it generalises. More dropout, augmentation, fewer epochs or more data "
+                    "narrow that gap.")
         if m["val_accuracy"] < 0.7:
-            return (f"No, it is underfitting rather than overfitting: {facts}, but both are low. "
-                    "Train longer, or use a bigger model (a CNN for images).")
-        return f"No: {facts}, so it generalises about as well as it fits (a gap under 0.05 is healthy)."
+            return (f"{'No, it is underfitting rather than overfitting: ' + facts if asked else told}, but "
+                    f"both are low{'' if asked else ': it is underfitting'}. Train longer, or use a bigger "
+                    "model (a CNN for images).")
+        return (f"{'No: ' + facts if asked else told}, so it generalises about as well as it fits (a gap "
+                "under 0.05 is healthy).")
     if {"transfer_val_accuracy", "scratch_val_accuracy"} <= m.keys():
         return (f"With only {run.params.get('shots', 'a few')} examples per digit, the model trained from "
                 f"scratch reached {m['scratch_val_accuracy']:.3f} validation accuracy and the transfer "
@@ -128,7 +134,7 @@ def compare(newer: Run, older: Run) -> str | None:
 
 def explain(run: Run, summary: str | None) -> str | None:
     """"Why did that happen?": the run's own summary, plus what its numbers say."""
-    verdict = overfitting(run) if run.skill != "hello_neuron" else weight(run)
+    verdict = overfitting(run, asked=False) if run.skill != "hello_neuron" else weight(run)
     parts = [p for p in (summary, verdict) if p]
     return " ".join(parts) if parts else None
 

@@ -17,7 +17,7 @@ def test_train_skill_queues_a_sentiment_job_with_the_learners_settings(action_db
         job = only_job(s)
         assert job.skill == "sentiment" and job.status is JobStatus.queued
         assert job.params["model"] == "bilstm" and job.params["epochs"] == 5
-    assert f"Job #{job.id}" in texts(dispatcher) and "bidirectional LSTM" in texts(dispatcher)
+    assert f"Job #{job.id}" in texts(dispatcher) and "training a bidirectional LSTM" in texts(dispatcher)
     assert dispatcher.messages[0]["custom"]["data"]["skill"] == "sentiment"
 
 
@@ -163,3 +163,8 @@ def test_right_after_the_lesson_list_naming_a_lesson_starts_it_instead_of_a_trai
     _run(dispatcher, text, "train_vision")
     with action_db() as s:
         assert only_job(s).skill == "vision"
+
+
+def test_train_skill_promises_a_pooling_sentiment_model_with_the_right_article(action_db, dispatcher):
+    _run(dispatcher, "train a sentiment model", "train_sentiment")
+    assert "I'm training an embedding + average pooling sentiment classifier" in texts(dispatcher)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from skills.run_review import Run, compare, named_option, option, overfitting, question_kind, weight
+from skills.run_review import Run, compare, explain, named_option, option, overfitting, question_kind, weight
 
 CNN = Run(7, "vision", {"model": "cnn", "dropout": 0.0, "augmentation": False, "epochs": 10},
           {"train_accuracy": 0.998, "val_accuracy": 0.931, "overfit_gap": 0.067, "val_loss_rise": 0.08})
@@ -33,6 +33,14 @@ def test_overfitting_is_judged_from_the_runs_own_train_and_validation_accuracy()
     assert overfitting(healthy).startswith("No:")
     weak = Run(9, "vision", CNN.params, {"train_accuracy": 0.5, "val_accuracy": 0.48})
     assert "underfitting" in overfitting(weak)
+
+
+def test_why_did_that_happen_states_the_runs_numbers_without_a_yes_or_no_nobody_asked_for():
+    said = explain(CNN, "Your CNN reached 93.1% validation accuracy.")
+    assert said.startswith("Your CNN reached 93.1% validation accuracy. Your ")  # the run's facts next
+    assert "Yes" not in said and "No:" not in said and "0.998" in said and "0.067" in said
+    weak = Run(9, "vision", CNN.params, {"train_accuracy": 0.5, "val_accuracy": 0.48})
+    assert "No," not in explain(weak, None) and "underfitting" in explain(weak, None)
 
 
 def test_overfitting_has_no_answer_for_a_run_without_the_numbers_that_tell():
