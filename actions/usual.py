@@ -1,6 +1,9 @@
 """Running an intent's usual action inside another action (a lesson question or a handoff the
 message turned out not to be for)."""
 
+import functools
+import importlib
+import pkgutil
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,16 +18,15 @@ def run_usual(name: str, dispatcher: CollectingDispatcher, tracker: Tracker,
     if name.startswith("utter_"):
         dispatcher.utter_message(response=name)
         return []
-    # imported late, since train_skill imports this module; each import registers its actions
-    from actions import (  # noqa: F401
-        answer_question,
-        export_model,
-        help,
-        my_jobs,
-        my_run,
-        text_tools,
-        train_neuron,
-        train_skill,
-    )
-    actions = {cls().name(): cls for cls in Action.__subclasses__()}
-    return actions[name]().run(dispatcher, tracker, domain)
+    return _actions()[name]().run(dispatcher, tracker, domain)
+
+
+@functools.cache
+def _actions() -> dict[str, type[Action]]:
+    """Every action class of the package by name, found as the action server's register_package
+    finds them (each module imported, late: train_skill imports this module)."""
+    import actions
+
+    for module in pkgutil.iter_modules(actions.__path__):
+        importlib.import_module(f"actions.{module.name}")
+    return {cls().name(): cls for cls in Action.__subclasses__()}

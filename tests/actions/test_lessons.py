@@ -278,3 +278,11 @@ def test_an_faq_answer_that_would_give_the_quiz_away_is_not_shown_mid_question(a
     ActionLessonReply().run(dispatcher, _tracker("what is machine learning?", "faq", 0.99, decision), {})
     said = texts(dispatcher)
     assert "infers rules" not in said and "give this quiz away" in said and "what do you give the computer" in said
+
+
+def test_every_usual_action_a_lesson_or_handoff_runs_itself_is_an_action_of_the_package():
+    from actions.handoff import STALE_USUAL
+    from actions.usual import _actions
+
+    names = {n for n in (*NORMAL_ACTIONS.values(), *STALE_USUAL.values()) if not n.startswith("utter_")}
+    assert names <= _actions().keys()
